@@ -1,0 +1,25 @@
+//! The Talque Ticket JSON API client in pure Rust: configuration, retries, pagination
+//! and batching. It knows nothing of Python; the bindings wrap it.
+
+mod client;
+mod config;
+mod error;
+mod events;
+mod http;
+mod list;
+mod pagination;
+mod read;
+mod redirect;
+mod retry;
+mod secret;
+mod shape;
+mod tls;
+
+pub use client::Client;
+pub use config::{ClientConfig, DEFAULT_BASE_URL};
+pub use error::Error;
+pub use events::{Event, EventSink};
+pub use list::{ListPage, ListRequest};
+pub use pagination::PageCursor;
+pub use read::ReadBatch;
+pub use secret::Secret;

@@ -1,0 +1,18 @@
+//! Integration tests of the core client against tiny local servers.
+
+// A failing test should stop loudly; the no-panic rule is for library code.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+mod cancel;
+mod pagination;
+mod read;
+mod redirect;
+mod request;
+mod retry;
+mod status;
+mod timeout;
+mod tls;
+mod tls_server;
+mod validation;

@@ -1,0 +1,84 @@
+"""TicketPager: a lazy, resumable listing of an organization's tickets."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Optional
+
+from ._types import Ticket, TicketPage
+
+__all__ = ["TicketPager"]
+
+_UNSET: Any = object()
+
+
+class TicketPager:
+    """Iterates over every ticket of a listing, fetching pages only as they are needed.
+
+    ``for ticket in pager`` yields ticket dicts across all pages; :meth:`pages` yields the
+    page dicts (use one or the other on a pager). Iteration continues where it stopped, so a
+    pager is consumed once.
+
+    :attr:`cursor` is where to resume: after an exception escapes the iteration,
+    ``client.list(org_id, cursor=pager.cursor)`` continues with no ticket lost or repeated.
+    If you stop in the middle of a page, ``cursor`` still points at that page, so resuming
+    repeats its tickets rather than losing them.
+    """
+
+    def __init__(
+        self, core: Any, *, org_id: str, profile_id: Optional[str], limit: int
+    ) -> None:
+        self._core = core
+        self._resume: Optional[str] = _UNSET
+        self._head: Optional[Iterator[Ticket]] = None
+        self._last: Any = None
+        self.org_id = org_id
+        self.profile_id = profile_id
+        self.limit = limit
+
+    @property
+    def cursor(self) -> Optional[str]:
+        """The cursor to pass to ``client.list(..., cursor=...)`` to resume this listing."""
+        if self._resume is not _UNSET:
+            return self._resume
+        return self._core.cursor
+
+    @property
+    def finished(self) -> bool:
+        """True once the last page has been fetched."""
+        return bool(self._core.finished)
+
+    def pages(self) -> Iterator[TicketPage]:
+        """Yields each remaining page, ``{"orgId", "tickets", "cursor", "more"}``."""
+        while True:
+            page = self._core.next_page()
+            if page is None:
+                return
+            yield page
+
+    def __iter__(self) -> Iterator[Ticket]:
+        while True:
+            if self._head is None:
+                start = self._core.cursor
+                page = self._core.next_page()
+                if page is None:
+                    return
+                tickets = page["tickets"]
+                if not tickets:
+                    continue
+                # Until the page's last ticket has been handed out, resuming refetches it.
+                self._resume = start
+                self._head = iter(tickets[:-1])
+                self._last = tickets[-1]
+            # A consumer that breaks out leaves `_head` positioned after what it received,
+            # so iterating the pager again continues with the next ticket.
+            yield from self._head
+            last = self._last
+            self._head = self._last = None
+            self._resume = _UNSET
+            yield last
+
+    def __repr__(self) -> str:
+        return (
+            f"TicketPager(org_id={self.org_id!r}, profile_id={self.profile_id!r}, "
+            f"limit={self.limit}, cursor={self.cursor!r}, finished={self.finished})"
+        )

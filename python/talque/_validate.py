@@ -1,0 +1,84 @@
+"""Argument checks, run before anything is sent, so bad input fails fast and clearly."""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable, List, Optional
+
+_MAX_U32 = 2**32 - 1
+
+
+def _has_control(value: str) -> bool:
+    return any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value)
+
+
+def credential(name: str, value: object) -> str:
+    """Checks a client id or secret; the message never includes the value itself."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    if not value:
+        raise ValueError(f"{name} must not be empty")
+    if _has_control(value):
+        raise ValueError(f"{name} must not contain control characters")
+    if not value.isascii():
+        raise ValueError(f"{name} must be ASCII (it is sent as an HTTP header)")
+    return value
+
+
+def text(name: str, value: object) -> str:
+    """Checks a required, non-empty string argument such as ``org_id``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    if not value:
+        raise ValueError(f"{name} must not be empty")
+    if _has_control(value):
+        raise ValueError(f"{name} must not contain control characters")
+    return value
+
+
+def optional_text(name: str, value: object) -> Optional[str]:
+    return None if value is None else text(name, value)
+
+
+def integer(name: str, value: object, *, minimum: int, maximum: int = _MAX_U32) -> int:
+    # bool is an int subclass, but `limit=True` is always a mistake.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    if not minimum <= value <= maximum:
+        raise ValueError(f"{name} must be between {minimum} and {maximum}, got {value}")
+    return value
+
+
+def seconds(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a positive, finite number of seconds, got {value}")
+    return float(value)
+
+
+def base_url(value: object) -> str:
+    url = text("base_url", value)
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"base_url must start with http:// or https://, got {url!r}")
+    return url.rstrip("/")
+
+
+def ticket_ids(value: object) -> List[str]:
+    """Checks the ids of a read and returns them deduplicated, in first-seen order."""
+    if isinstance(value, (str, bytes, bytearray)):
+        raise TypeError(
+            "ticket_ids must be a list of str ids, not a single "
+            f"{type(value).__name__} (wrap one id in a list: [ticket_id])"
+        )
+    if not isinstance(value, Iterable):
+        raise TypeError(f"ticket_ids must be an iterable of str, not {type(value).__name__}")
+    ids = list(value)
+    for index, item in enumerate(ids):
+        if not isinstance(item, str):
+            raise TypeError(f"ticket_ids[{index}] must be a str, not {type(item).__name__}")
+        if not item:
+            raise ValueError(f"ticket_ids[{index}] must not be empty")
+        if _has_control(item):
+            raise ValueError(f"ticket_ids[{index}] must not contain control characters")
+    return list(dict.fromkeys(ids))

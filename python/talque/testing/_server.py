@@ -1,0 +1,194 @@
+"""FakeServer: the Python face of the fake Talque server."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Dict, List, Optional, Sequence, Union
+
+from .._client import TalqueClient
+from .._talque import FakeServerHandle
+
+__all__ = ["FakeServer"]
+
+FAULT_KINDS = (
+    "status",
+    "delay",
+    "reset",
+    "truncate",
+    "not_json",
+    "bad_json",
+    "repeat_cursor",
+    "more_without_cursor",
+    "stall",
+    "trickle",
+)
+
+
+class FakeServer:
+    """A fake Talque server on ``127.0.0.1``, started on construction.
+
+    Args:
+        tickets: Number of tickets of the main organization (:attr:`org_id`).
+        seed: Seed of the synthetic data; the same seed gives byte-identical tickets.
+        port: Port to listen on; 0 picks a free one.
+        client_id, secret: The credentials the server accepts.
+        latency_ms: Delay added to every API request.
+        fault_rate, fault_seed, fault_kinds: Seeded random faults on that fraction of
+            API requests (see :meth:`set_random_faults`).
+        max_limit: The largest page size ``list`` accepts.
+        max_read_ids: The most ids one ``read`` accepts.
+        tickets_file: A JSON Lines file of tickets to serve as the main org's tickets.
+        orgs: Replaces the default orgs: ``[{"org_id", "tickets", "forbidden"}]``.
+
+    Besides the main org there are, by default, a small org (25 tickets), an empty org and
+    an org the credentials may not read (403): see :attr:`orgs`.
+    """
+
+    def __init__(
+        self,
+        *,
+        tickets: int = 1000,
+        seed: int = 0,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        client_id: str = "fake-client-id",
+        secret: str = "fake-secret",
+        latency_ms: int = 0,
+        fault_rate: float = 0.0,
+        fault_seed: int = 0,
+        fault_kinds: Optional[Sequence[str]] = None,
+        max_limit: Optional[int] = None,
+        max_read_ids: Optional[int] = None,
+        tickets_file: Union[str, "os.PathLike[str]", None] = None,
+        orgs: Optional[List[Dict[str, Any]]] = None,
+    ) -> None:
+        config: Dict[str, Any] = {
+            "tickets": tickets,
+            "seed": seed,
+            "port": port,
+            "host": host,
+            "client_id": client_id,
+            "secret": secret,
+            "latency_ms": latency_ms,
+            "fault_rate": fault_rate,
+            "fault_seed": fault_seed,
+        }
+        optional = {
+            "fault_kinds": list(fault_kinds) if fault_kinds is not None else None,
+            "max_limit": max_limit,
+            "max_read_ids": max_read_ids,
+            "tickets_file": os.fspath(tickets_file) if tickets_file is not None else None,
+            "orgs": orgs,
+        }
+        config.update({key: value for key, value in optional.items() if value is not None})
+        self._handle = FakeServerHandle(json.dumps(config))
+        self.client_id = client_id
+        self.secret = secret
+        self.url: str = self._handle.url
+        self.orgs: List[Dict[str, Any]] = json.loads(self._handle.orgs_json())
+
+    @property
+    def org_id(self) -> str:
+        """The main organization, with ``tickets`` tickets."""
+        return str(self.orgs[0]["org_id"])
+
+    @property
+    def forbidden_org_id(self) -> str:
+        """An organization that exists but these credentials may not read (403)."""
+        return next(str(org["org_id"]) for org in self.orgs if org["forbidden"])
+
+    def client(self, **kwargs: Any) -> TalqueClient:
+        """A :class:`talque.TalqueClient` pointed at this server with its credentials."""
+        kwargs.setdefault("client_id", self.client_id)
+        kwargs.setdefault("secret", self.secret)
+        kwargs.setdefault("base_url", self.url)
+        return TalqueClient(**kwargs)
+
+    def env(self) -> Dict[str, str]:
+        """The ``TALQUE_*`` environment variables that point a client at this server."""
+        return {
+            "TALQUE_BASE_URL": self.url,
+            "TALQUE_CLIENT_ID": self.client_id,
+            "TALQUE_SECRET": self.secret,
+        }
+
+    def tickets(self, org_id: Optional[str] = None, profile_id: Optional[str] = None) -> List[Dict[str, Any]]:
+        """The tickets of an org (default: the main org) exactly as the server serves them."""
+        text = self._handle.tickets_json(org_id or self.org_id, profile_id)
+        if text is None:
+            raise KeyError(f"the fake server has no org {org_id!r}")
+        result: List[Dict[str, Any]] = json.loads(text)
+        return result
+
+    def requests(self, endpoint: Optional[str] = None) -> List[Dict[str, Any]]:
+        """The API requests received so far, oldest first; ``endpoint`` is "list" or "read"."""
+        entries: List[Dict[str, Any]] = json.loads(self._handle.requests_json())
+        if endpoint is None:
+            return entries
+        suffix = f"/api/v1/ticket/{endpoint}"
+        return [entry for entry in entries if entry["path"] == suffix]
+
+    def clear_requests(self) -> None:
+        """Empties the request log."""
+        self._handle.clear_requests()
+
+    def fail(
+        self,
+        kind: str,
+        *,
+        endpoint: str = "any",
+        times: int = 1,
+        skip: int = 0,
+        status: Optional[int] = None,
+        retry_after: Optional[str] = None,
+        delay_ms: Optional[int] = None,
+        body: Optional[str] = None,
+    ) -> None:
+        """Scripts a fault for the next matching requests (after ``skip`` of them pass).
+
+        Kinds: ``status`` (answer ``status``, with ``Retry-After: retry_after`` if given),
+        ``delay``, ``reset`` (connection dropped mid-body), ``truncate`` (half a JSON body),
+        ``not_json``, ``bad_json``, ``repeat_cursor``, ``more_without_cursor``, ``stall``
+        (headers, then nothing) and ``trickle`` (one byte every ``delay_ms``).
+        """
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; expected one of {FAULT_KINDS}")
+        rule: Dict[str, Any] = {"kind": kind, "endpoint": endpoint, "times": times, "skip": skip}
+        extras = {"status": status, "retry_after": retry_after, "delay_ms": delay_ms, "body": body}
+        rule.update({key: value for key, value in extras.items() if value is not None})
+        self._handle.push_faults_json(json.dumps([rule]))
+
+    def clear_faults(self) -> None:
+        """Drops every scripted fault that has not fired yet."""
+        self._handle.clear_faults()
+
+    def set_latency(self, ms: int) -> None:
+        """Adds ``ms`` milliseconds to every API request from now on."""
+        self._handle.set_latency_ms(ms)
+
+    def set_random_faults(self, rate: float, seed: int = 0, kinds: Optional[Sequence[str]] = None) -> None:
+        """Injects seeded random faults on ``rate`` of the API requests (0 turns them off).
+
+        Kinds: status_500, status_502, status_503, status_429 (with Retry-After 0 or 1),
+        reset, truncate and delay.
+        """
+        self._handle.set_random_faults(rate, seed, list(kinds) if kinds is not None else None)
+
+    def stats(self) -> Dict[str, Any]:
+        """Counts of requests served and faults injected."""
+        result: Dict[str, Any] = json.loads(self._handle.stats_json())
+        return result
+
+    def stop(self) -> None:
+        """Stops the server. Idempotent."""
+        self._handle.stop()
+
+    def __enter__(self) -> "FakeServer":
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"FakeServer(url={self.url!r}, org_id={self.org_id!r})"

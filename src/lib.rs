@@ -1,0 +1,22 @@
+//! `talque._talque`: the PyO3 bindings. This file only wires the modules together.
+
+mod client;
+mod errors;
+mod fake;
+mod json;
+mod logging;
+mod pager;
+mod read;
+mod runtime;
+mod wait;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _talque(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<client::CoreClient>()?;
+    m.add_class::<pager::CorePager>()?;
+    m.add_class::<fake::FakeServerHandle>()?;
+    Ok(())
+}

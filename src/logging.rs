@@ -1,0 +1,41 @@
+//! Forwarding the core's request and retry events to the `talque` logger.
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use talque_core::Event;
+
+const DEBUG: u8 = 10;
+
+static LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// The `talque` logger, when it would emit DEBUG records for this call.
+pub struct DebugLog {
+    logger: Py<PyAny>,
+}
+
+impl DebugLog {
+    /// Returns `Some` only when `logging.getLogger("talque")` is enabled for DEBUG right now.
+    pub fn for_call(py: Python<'_>) -> PyResult<Option<DebugLog>> {
+        let logger = LOGGER.get_or_try_init(py, || {
+            py.import("logging")?
+                .call_method1("getLogger", ("talque",))
+                .map(Bound::unbind)
+        })?;
+        let enabled: bool = logger
+            .bind(py)
+            .call_method1("isEnabledFor", (DEBUG,))?
+            .extract()?;
+        Ok(enabled.then(|| DebugLog {
+            logger: logger.clone_ref(py),
+        }))
+    }
+
+    /// Logs one event. The core's `Display` of an event never contains the secret.
+    pub fn emit(&self, py: Python<'_>, event: &Event) {
+        // A failing logging handler must not turn a successful request into an error.
+        let _ = self
+            .logger
+            .bind(py)
+            .call_method1("debug", ("%s", event.to_string()));
+    }
+}

@@ -1,0 +1,37 @@
+"""Shared fixtures: one fake Talque server per session, reset before every test."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+
+import talque
+from talque.testing import FakeServer
+
+SESSION_TICKETS = 1_000
+
+
+@pytest.fixture(scope="session")
+def session_server() -> Iterator[FakeServer]:
+    with FakeServer(tickets=SESSION_TICKETS, seed=42) as server:
+        yield server
+
+
+@pytest.fixture
+def server(session_server: FakeServer) -> Iterator[FakeServer]:
+    """The session's fake server with an empty request log, no faults and no latency."""
+    session_server.clear_faults()
+    session_server.set_latency(0)
+    session_server.set_random_faults(0.0)
+    session_server.clear_requests()
+    yield session_server
+    session_server.clear_faults()
+    session_server.set_latency(0)
+
+
+@pytest.fixture
+def client(server: FakeServer) -> Iterator[talque.TalqueClient]:
+    """A client of the fake server with fast retries (short timeouts keep failures quick)."""
+    with server.client(timeout=5.0) as client:
+        yield client
