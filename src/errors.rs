@@ -12,9 +12,6 @@ use talque_core::Error as CoreError;
 /// A core error on its way to Python; `?` converts it into the matching `talque` exception.
 pub struct TalqueErr(pub CoreError);
 
-/// Results of binding functions whose only failure is a core error.
-pub type CoreResult<T> = Result<T, TalqueErr>;
-
 impl From<CoreError> for TalqueErr {
     fn from(err: CoreError) -> Self {
         TalqueErr(err)

@@ -1,10 +1,10 @@
 //! Merging the answers of several read batches into one `{id: result}` dict.
 
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use talque_core::ReadBatch;
 
+use crate::errors::TalqueErr;
 use crate::json::parse_body;
 
 /// The reason given for an id that the server left out of its answer.
@@ -18,8 +18,12 @@ pub fn merge_batches<'py>(py: Python<'py>, batches: &[ReadBatch]) -> PyResult<Bo
         let body = parse_body(py, &batch.body)?;
         let by_id = body
             .get_item("ticketById")?
-            .cast_into::<PyDict>()
-            .map_err(|_| PyValueError::new_err("ticketById is not an object"))?;
+            .and_then(|value| value.cast_into::<PyDict>().ok())
+            .ok_or_else(|| {
+                TalqueErr(talque_core::Error::InvalidResponse(
+                    "ticketById is not an object".to_owned(),
+                ))
+            })?;
         for id in &batch.ids {
             match by_id.get_item(id)? {
                 Some(result) => {

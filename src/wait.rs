@@ -40,13 +40,15 @@ where
         None => (None, None),
     };
     let future = make(sink);
-    let (done_tx, done_rx) = sync_channel(1);
+    let (done_tx, mut done_rx) = sync_channel(1);
     let task = runtime().map_err(runtime_error)?.spawn(async move {
         // The receiver is gone only if the caller was interrupted; nothing is left to tell.
         let _ = done_tx.send(future.await);
     });
     loop {
-        let outcome = py.detach(|| done_rx.recv_timeout(SIGNAL_POLL));
+        // The receiver moves into the detached closure and back, since it is not `Sync`.
+        let (outcome, rx) = py.detach(move || (done_rx.recv_timeout(SIGNAL_POLL), done_rx));
+        done_rx = rx;
         forward_events(py, log.as_ref(), events.as_mut());
         match outcome {
             Ok(result) => return result.map_err(|err| TalqueErr(err).into()),

@@ -5,12 +5,10 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import os
-import queue
 import signal
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -165,6 +163,8 @@ def test_request_log(server: FakeServer, client: talque.TalqueClient) -> None:
         assert headers["x-tq-client-id"] == server.client_id
         assert headers.get("x-tq-secret") != server.secret
         assert entry["authorized"] is True
+        assert entry["status"] == 200
+        assert entry["completed"] is True
     assert server.secret not in json.dumps(entries)
 
     server.clear_requests()
@@ -224,23 +224,6 @@ def test_fixture_is_fresh_per_test(talque_fake_server: FakeServer) -> None:
 # python -m talque.testing
 
 
-class _Lines:
-    """Reads a pipe on a thread so that waiting for a line can time out."""
-
-    def __init__(self, stream: Any) -> None:
-        self._queue: queue.Queue[str] = queue.Queue()
-        self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True)
-        self._thread.start()
-
-    def _pump(self, stream: Any) -> None:
-        for line in stream:
-            self._queue.put(line)
-        self._queue.put("")
-
-    def next(self, timeout: float = 30.0) -> str:
-        return self._queue.get(timeout=timeout)
-
-
 @pytest.fixture
 def cli_server() -> Iterator[Any]:
     proc = subprocess.Popen(
@@ -258,10 +241,10 @@ def cli_server() -> Iterator[Any]:
 
 
 def _read_env(proc: Any) -> dict[str, str]:
-    lines = _Lines(proc.stdout)
+    # A hang here is caught by the test's timeout mark.
     env: dict[str, str] = {}
     while True:
-        line = lines.next()
+        line = proc.stdout.readline()
         assert line, (
             f"the command exited early: {proc.stderr.read() if proc.poll() is not None else ''}"
         )

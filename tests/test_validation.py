@@ -59,6 +59,7 @@ BAD_TEXT = [
     pytest.param(b"org", TypeError, id="bytes"),
     pytest.param(["org"], TypeError, id="list"),
     pytest.param("", ValueError, id="empty"),
+    pytest.param("org\n", ValueError, id="control-char"),
 ]
 
 
