@@ -32,7 +32,10 @@ impl ClientCell {
     /// Returns this process's core client, building it on first use, after `fork()`, never after `close()`.
     pub fn get(&self) -> PyResult<Client> {
         let pid = std::process::id();
-        let mut slot = self.slot.lock().unwrap_or_else(|poison| poison.into_inner());
+        let mut slot = self
+            .slot
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
         match slot.take() {
             Some(current) if current.pid == pid => {
                 let client = current.client.clone();
@@ -55,7 +58,10 @@ impl ClientCell {
     }
 
     fn close(&self) {
-        let mut slot = self.slot.lock().unwrap_or_else(|poison| poison.into_inner());
+        let mut slot = self
+            .slot
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
         if let Some(current) = slot.take() {
             if current.pid != std::process::id() {
                 std::mem::forget(current);
@@ -111,9 +117,7 @@ impl CoreClient {
     ) -> PyResult<Bound<'py, PyDict>> {
         let client = self.cell.get()?;
         let batches = run_blocking(py, move |events| async move {
-            client
-                .read(&org_id, &provider, &ids, events.as_ref())
-                .await
+            client.read(&org_id, &provider, &ids, events.as_ref()).await
         })?;
         merge_batches(py, &batches)
     }

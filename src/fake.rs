@@ -22,9 +22,9 @@ impl FakeServerHandle {
     fn new(py: Python<'_>, config_json: &str) -> PyResult<Self> {
         let config: FakeConfig = serde_json::from_str(config_json).map_err(value_error)?;
         // Generating a large data set takes a moment; other Python threads may run meanwhile.
-        let server = py
-            .detach(|| FakeServer::start(config))
-            .map_err(|err| PyRuntimeError::new_err(format!("fake server failed to start: {err}")))?;
+        let server = py.detach(|| FakeServer::start(config)).map_err(|err| {
+            PyRuntimeError::new_err(format!("fake server failed to start: {err}"))
+        })?;
         Ok(FakeServerHandle { server })
     }
 
@@ -55,7 +55,9 @@ impl FakeServerHandle {
     }
 
     fn push_faults_json(&self, rules_json: &str) -> PyResult<()> {
-        self.server.push_faults_json(rules_json).map_err(value_error)
+        self.server
+            .push_faults_json(rules_json)
+            .map_err(value_error)
     }
 
     fn clear_faults(&self) {

@@ -48,7 +48,9 @@ impl CorePager {
     }
 
     fn lock(&self) -> MutexGuard<'_, PagerState> {
-        self.state.lock().unwrap_or_else(|poison| poison.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
     }
 }
 
