@@ -12,9 +12,10 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use talque_core::{Client, ClientConfig, Error as CoreError, Secret};
 
+use crate::awaitable::spawn_awaitable;
 use crate::errors::TalqueErr;
 use crate::pager::CorePager;
-use crate::read::merge_batches;
+use crate::read::{merge_batches, ReadBatches};
 use crate::wait::run_blocking;
 
 struct ProcessClient {
@@ -120,6 +121,23 @@ impl CoreClient {
             client.read(&org_id, &provider, &ids, events.as_ref()).await
         })?;
         merge_batches(py, &batches)
+    }
+
+    /// Like `read`, as an awaitable for asyncio.
+    fn read_async<'py>(
+        &self,
+        py: Python<'py>,
+        org_id: String,
+        provider: String,
+        ids: Vec<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.cell.get()?;
+        spawn_awaitable(py, move |events| async move {
+            let batches = client
+                .read(&org_id, &provider, &ids, events.as_ref())
+                .await?;
+            Ok(ReadBatches(batches))
+        })
     }
 
     #[pyo3(signature = (org_id, profile_id, limit, cursor))]

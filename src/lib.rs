@@ -1,5 +1,7 @@
 //! `talque._talque`: the PyO3 bindings. This file only wires the modules together.
 
+mod aio_runtime;
+mod awaitable;
 mod client;
 mod errors;
 mod fake;

@@ -1,18 +1,19 @@
 //! `talque._talque.CorePager`: one cursor-paginated listing, fetched a page at a time.
 //!
 //! The pagination rules (when to stop, repeated cursors, `more` without a cursor) live in
-//! the core's `PageCursor`; this type only fetches pages with the GIL released and parses
-//! them. The state is locked only briefly, never across a network wait: a thread waiting on
-//! the lock while holding the GIL would deadlock with the fetching thread that needs the GIL
-//! to check for signals.
+//! the core's `PageCursor`; this type fetches pages without the GIL, parses them with it,
+//! and only then advances the cursor, so a page that never reached Python is fetched again
+//! on resume. The state is locked only briefly, never across a network wait or while
+//! Python code may run: a thread waiting on the lock while holding the GIL would deadlock
+//! with a fetching thread that needs the GIL.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
-use talque_core::PageCursor;
+use talque_core::{ListPage, ListRequest, PageCursor};
 
+use crate::awaitable::{spawn_awaitable, IntoPython};
 use crate::client::ClientCell;
 use crate::errors::TalqueErr;
 use crate::json::parse_body;
@@ -23,10 +24,75 @@ struct PagerState {
     fetching: bool,
 }
 
+type SharedState = Arc<Mutex<PagerState>>;
+
+fn lock(state: &SharedState) -> MutexGuard<'_, PagerState> {
+    state.lock().unwrap_or_else(|poison| poison.into_inner())
+}
+
+/// Marks the one page fetch in progress; dropping it (done, failed or cancelled) ends it.
+struct Fetch {
+    state: SharedState,
+}
+
+impl Fetch {
+    /// Starts a fetch, or returns `None` when the listing is complete.
+    fn begin(state: &SharedState) -> PyResult<Option<(Fetch, ListRequest)>> {
+        let mut locked = lock(state);
+        if locked.fetching {
+            return Err(PyRuntimeError::new_err(
+                "this pager is already fetching a page (in another thread or task)",
+            ));
+        }
+        let Some(request) = locked.cursor.next_request() else {
+            return Ok(None);
+        };
+        locked.fetching = true;
+        let fetch = Fetch {
+            state: state.clone(),
+        };
+        Ok(Some((fetch, request)))
+    }
+
+    /// Parses the page, then advances the cursor past it.
+    fn deliver<'py>(self, py: Python<'py>, page: &ListPage) -> PyResult<Bound<'py, PyAny>> {
+        let parsed = parse_body(py, &page.body)?;
+        lock(&self.state).cursor.advance(page).map_err(TalqueErr)?;
+        Ok(parsed.into_any())
+    }
+}
+
+impl Drop for Fetch {
+    fn drop(&mut self) {
+        lock(&self.state).fetching = false;
+    }
+}
+
+/// A fetched page on its way to an awaiting Python task.
+struct FetchedPage {
+    fetch: Fetch,
+    page: ListPage,
+}
+
+impl IntoPython for FetchedPage {
+    fn into_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        self.fetch.deliver(py, &self.page)
+    }
+}
+
+impl IntoPython for Option<FetchedPage> {
+    fn into_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        match self {
+            Some(fetched) => fetched.into_python(py),
+            None => Ok(py.None().into_bound(py)),
+        }
+    }
+}
+
 #[pyclass(frozen, module = "talque._talque")]
 pub struct CorePager {
     cell: Arc<ClientCell>,
-    state: Mutex<PagerState>,
+    state: SharedState,
 }
 
 impl CorePager {
@@ -40,17 +106,11 @@ impl CorePager {
         let cursor = PageCursor::new(org_id, profile_id, limit, cursor);
         CorePager {
             cell,
-            state: Mutex::new(PagerState {
+            state: Arc::new(Mutex::new(PagerState {
                 cursor,
                 fetching: false,
-            }),
+            })),
         }
-    }
-
-    fn lock(&self) -> MutexGuard<'_, PagerState> {
-        self.state
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
     }
 }
 
@@ -59,43 +119,38 @@ impl CorePager {
     /// The cursor that fetches the next page: where to resume.
     #[getter]
     fn cursor(&self) -> Option<String> {
-        self.lock().cursor.cursor().map(str::to_owned)
+        lock(&self.state).cursor.cursor().map(str::to_owned)
     }
 
     #[getter]
     fn finished(&self) -> bool {
-        self.lock().cursor.is_finished()
+        lock(&self.state).cursor.is_finished()
     }
 
     /// Fetches the next page as a dict, or returns None when the listing is complete.
     ///
-    /// On error the state is unchanged, so `cursor` still fetches the failed page.
-    fn next_page<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let request = {
-            let mut state = self.lock();
-            if state.fetching {
-                return Err(PyRuntimeError::new_err(
-                    "this pager is already fetching a page in another thread",
-                ));
-            }
-            let Some(request) = state.cursor.next_request() else {
+    /// On error nothing advances, so `cursor` still fetches the failed page.
+    fn next_page<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let Some((fetch, request)) = Fetch::begin(&self.state)? else {
+            return Ok(py.None().into_bound(py));
+        };
+        let client = self.cell.get()?;
+        let page = run_blocking(py, move |events| async move {
+            client.list_page(&request, events.as_ref()).await
+        })?;
+        fetch.deliver(py, &page)
+    }
+
+    /// Like `next_page`, as an awaitable for asyncio.
+    fn next_page_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let started = Fetch::begin(&self.state)?;
+        let client = self.cell.get()?;
+        spawn_awaitable(py, move |events| async move {
+            let Some((fetch, request)) = started else {
                 return Ok(None);
             };
-            state.fetching = true;
-            request
-        };
-        let fetched = self.cell.get().and_then(|client| {
-            run_blocking(py, move |events| async move {
-                client.list_page(&request, events.as_ref()).await
-            })
-        });
-        // Parse before advancing, and without holding the lock (parsing may run Python
-        // finalizers): a page that cannot be handed to Python is fetched again on resume.
-        let parsed = fetched.and_then(|page| Ok((parse_body(py, &page.body)?, page)));
-        let mut state = self.lock();
-        state.fetching = false;
-        let (parsed, page) = parsed?;
-        state.cursor.advance(&page).map_err(TalqueErr)?;
-        Ok(Some(parsed))
+            let page = client.list_page(&request, events.as_ref()).await?;
+            Ok(Some(FetchedPage { fetch, page }))
+        })
     }
 }

@@ -4,6 +4,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use talque_core::ReadBatch;
 
+use crate::awaitable::IntoPython;
 use crate::errors::TalqueErr;
 use crate::json::parse_body;
 
@@ -49,4 +50,13 @@ fn missing(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     result.set_item("reason", MISSING_REASON)?;
     result.set_item("model", py.None())?;
     Ok(result)
+}
+
+/// The batches of a read on their way to an awaiting Python task.
+pub struct ReadBatches(pub Vec<ReadBatch>);
+
+impl IntoPython for ReadBatches {
+    fn into_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        merge_batches(py, &self.0).map(Bound::into_any)
+    }
 }

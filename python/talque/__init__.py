@@ -6,6 +6,8 @@
 ...         ...
 """
 
+from ._async_client import AsyncTalqueClient
+from ._async_pager import AsyncTicketPager
 from ._client import DEFAULT_BASE_URL, TalqueClient
 from ._exceptions import (
     APIConnectionError,
@@ -30,6 +32,8 @@ __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncTalqueClient",
+    "AsyncTicketPager",
     "AuthenticationError",
     "BadRequestError",
     "Holder",

@@ -1,6 +1,6 @@
 """The Rust extension module. Private: use the public ``talque`` package instead."""
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Awaitable, Dict, List, Optional
 
 __version__: str
 
@@ -21,6 +21,8 @@ class CoreClient:
     ) -> None: ...
     def read(self, org_id: str, provider: str, ids: List[str]) -> Dict[str, Any]:
         """Reads deduplicated, validated ids in concurrent batches; returns ``{id: result}``."""
+    def read_async(self, org_id: str, provider: str, ids: List[str]) -> Awaitable[Dict[str, Any]]:
+        """Like ``read``, as an awaitable; cancelling it aborts the in-flight requests."""
     def pager(
         self, org_id: str, profile_id: Optional[str], limit: int, cursor: Optional[str]
     ) -> CorePager:
@@ -39,6 +41,8 @@ class CorePager:
         """True once the last page has been fetched."""
     def next_page(self) -> Optional[Dict[str, Any]]:
         """Fetches the next page, or returns None when done. On error nothing advances."""
+    def next_page_async(self) -> Awaitable[Optional[Dict[str, Any]]]:
+        """Like ``next_page``, as an awaitable; cancelling it aborts the request."""
 
 class FakeServerHandle:
     """The fake Talque server running on its own threads in this process."""

@@ -1,0 +1,75 @@
+"""AsyncTalqueClient: the asyncio client, on the same Rust core as TalqueClient."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Optional
+
+from ._async_pager import AsyncTicketPager
+from ._base import ClientBase
+from ._result import ReadResult
+
+__all__ = ["AsyncTalqueClient"]
+
+
+class AsyncTalqueClient(ClientBase):
+    """An asyncio client for the Talque Ticket JSON API.
+
+    Takes the same arguments as :class:`talque.TalqueClient` and behaves the same way:
+    same retries, timeouts, errors, argument checks and pagination guarantees. Requests
+    run on talque's Rust runtime, not on the event loop, so one client works in Jupyter's
+    running loop and across several ``asyncio.run()`` calls. Cancelling a call (for
+    example with ``asyncio.wait_for``) aborts its HTTP request; the client stays usable.
+
+    ::
+
+        async with talque.AsyncTalqueClient() as client:
+            result = await client.read(org_id, "pretix", ["T-1", "T-2"])
+            async for ticket in client.list(org_id):
+                ...
+    """
+
+    async def read(self, org_id: str, provider: str, ticket_ids: Iterable[str]) -> ReadResult:
+        """Looks tickets up by their provider-specific ids (batches run concurrently).
+
+        Returns:
+            A :class:`ReadResult` mapping every requested id, in request order, to
+            ``{"success", "reason", "model"}``.
+        """
+        org_id, provider, ids = self._read_args(org_id, provider, ticket_ids)
+        results = await self._core.read_async(org_id, provider, ids) if ids else {}
+        return ReadResult(results, org_id=org_id, provider=provider)
+
+    def list(
+        self,
+        org_id: str,
+        *,
+        profile_id: Optional[str] = None,
+        limit: int = 100,
+        cursor: Optional[str] = None,
+    ) -> AsyncTicketPager:
+        """Lists an organization's tickets lazily: ``async for ticket in client.list(org)``.
+
+        Args:
+            org_id: The organization.
+            profile_id: Only tickets held by this profile.
+            limit: The page size sent to the API.
+            cursor: Resume a listing from a previous ``pager.cursor``.
+        """
+        org_id, profile_id, limit, cursor = self._pager_args(org_id, profile_id, limit, cursor)
+        core = self._core.pager(org_id, profile_id, limit, cursor)
+        return AsyncTicketPager(core, org_id=org_id, profile_id=profile_id, limit=limit)
+
+    async def aclose(self) -> None:
+        """Closes the client's connections. Further calls raise :class:`TalqueError`."""
+        self.close()
+
+    def close(self) -> None:
+        """Closes the client's connections without awaiting (nothing needs awaiting)."""
+        self._closed = True
+        self._core.close()
+
+    async def __aenter__(self) -> "AsyncTalqueClient":
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        await self.aclose()

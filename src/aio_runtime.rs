@@ -1,0 +1,73 @@
+//! Plugs the process runtime into `pyo3-async-runtimes`.
+//!
+//! We use the crate's generic bridge rather than its `tokio` module because that module
+//! keeps one runtime for the life of the process, while ours is rebuilt after `fork()`.
+//! Callers enter the process runtime before bridging (see `awaitable::spawn_awaitable`), so
+//! `tokio::spawn` here always finds it; the bridge's own follow-up tasks run on it too.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use pyo3_async_runtimes::generic::{self, ContextExt, Runtime};
+use pyo3_async_runtimes::TaskLocals;
+
+tokio::task_local! {
+    /// The asyncio event loop and contextvars of the Python call that started a task.
+    static TASK_LOCALS: TaskLocals;
+}
+
+/// A task that ended without finishing (aborted, or a panic despite our lints).
+pub struct TaskError(tokio::task::JoinError);
+
+impl generic::JoinError for TaskError {
+    fn is_panic(&self) -> bool {
+        self.0.is_panic()
+    }
+
+    fn into_panic(self) -> Box<dyn std::any::Any + Send + 'static> {
+        self.0
+            .try_into_panic()
+            .unwrap_or_else(|err| Box::new(err.to_string()))
+    }
+}
+
+type TaskHandle = Pin<Box<dyn Future<Output = Result<(), TaskError>> + Send>>;
+
+/// The process runtime, as `pyo3-async-runtimes` sees it.
+pub struct ProcessRuntime;
+
+impl Runtime for ProcessRuntime {
+    type JoinError = TaskError;
+    type JoinHandle = TaskHandle;
+
+    fn spawn<F>(fut: F) -> Self::JoinHandle
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let task = tokio::spawn(fut);
+        Box::pin(async move { task.await.map_err(TaskError) })
+    }
+
+    fn spawn_blocking<F>(f: F) -> Self::JoinHandle
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        // Results are handed to Python on a blocking thread: taking the GIL on a worker
+        // thread could stall every other request on that worker.
+        let task = tokio::task::spawn_blocking(f);
+        Box::pin(async move { task.await.map_err(TaskError) })
+    }
+}
+
+impl ContextExt for ProcessRuntime {
+    fn scope<F, R>(locals: TaskLocals, fut: F) -> Pin<Box<dyn Future<Output = R> + Send>>
+    where
+        F: Future<Output = R> + Send + 'static,
+    {
+        Box::pin(TASK_LOCALS.scope(locals, fut))
+    }
+
+    fn get_task_locals() -> Option<TaskLocals> {
+        TASK_LOCALS.try_with(TaskLocals::clone).ok()
+    }
+}
