@@ -1,5 +1,14 @@
 //! Plugs the process runtime into `pyo3-async-runtimes`.
 //!
+//! Why this bridge and not PyO3's own `async fn` support (`experimental-async`): PyO3's
+//! coroutine wakes Python from whichever thread wakes the Rust future, which for us is a
+//! tokio worker that would then take the GIL; and it drops the Rust future on cancellation
+//! only with an explicit `CancelHandle`. `pyo3-async-runtimes` resolves the asyncio future
+//! from a blocking thread and drops the Rust future (aborting the request) as soon as the
+//! asyncio future is cancelled, which is what `asyncio.wait_for` users expect. We have not
+//! benchmarked the two side by side; `bench/async_read.py` measures this bridge against an
+//! httpx peer.
+//!
 //! We use the crate's generic bridge rather than its `tokio` module because that module
 //! keeps one runtime for the life of the process, while ours is rebuilt after `fork()`.
 //! Callers enter the process runtime before bridging (see `awaitable::spawn_awaitable`), so

@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, List, Optional
 
 from ._types import Ticket, TicketPage
 
-__all__ = ["TicketPager"]
+__all__ = ["PagerBase", "TicketPager"]
 
 _UNSET: Any = object()
 
 
-class TicketPager:
-    """Iterates over every ticket of a listing, fetching pages only as they are needed.
+class PagerBase:
+    """What the sync and async pagers share: the resume cursor and the current page."""
 
-    ``for ticket in pager`` yields ticket dicts across all pages; :meth:`pages` yields the
-    page dicts (use one or the other on a pager). Iteration continues where it stopped, so a
-    pager is consumed once.
-
-    :attr:`cursor` is where to resume: after an exception escapes the iteration,
-    ``client.list(org_id, cursor=pager.cursor)`` continues with no ticket lost or repeated.
-    If you stop in the middle of a page, ``cursor`` still points at that page, so resuming
-    repeats its tickets rather than losing them.
-    """
-
-    def __init__(
-        self, core: Any, *, org_id: str, profile_id: Optional[str], limit: int
-    ) -> None:
+    def __init__(self, core: Any, *, org_id: str, profile_id: Optional[str], limit: int) -> None:
         self._core = core
+        # While a page is partly handed out, the cursor that fetches it again; else _UNSET.
         self._resume: Optional[str] = _UNSET
         self._head: Optional[Iterator[Ticket]] = None
         self._last: Any = None
@@ -47,6 +36,43 @@ class TicketPager:
         """True once the last page has been fetched."""
         return bool(self._core.finished)
 
+    def _hold(self, start: Optional[str], tickets: List[Ticket]) -> None:
+        """Takes a fetched page; until its last ticket is handed out, resuming refetches it."""
+        self._resume = start
+        self._head = iter(tickets[:-1])
+        self._last = tickets[-1]
+
+    def _release(self) -> Ticket:
+        """Ends the current page and returns its last ticket, to be handed out next.
+
+        A consumer that stops inside a page leaves ``_head`` positioned after what it
+        received, so iterating the pager again continues with the next ticket.
+        """
+        last: Ticket = self._last
+        self._head = self._last = None
+        self._resume = _UNSET
+        return last
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(org_id={self.org_id!r}, profile_id={self.profile_id!r}, "
+            f"limit={self.limit}, cursor={self.cursor!r}, finished={self.finished})"
+        )
+
+
+class TicketPager(PagerBase):
+    """Iterates over every ticket of a listing, fetching pages only as they are needed.
+
+    ``for ticket in pager`` yields ticket dicts across all pages; :meth:`pages` yields the
+    page dicts (use one or the other on a pager). Iteration continues where it stopped, so a
+    pager is consumed once.
+
+    :attr:`cursor` is where to resume: after an exception escapes the iteration,
+    ``client.list(org_id, cursor=pager.cursor)`` continues with no ticket lost or repeated.
+    If you stop in the middle of a page, ``cursor`` still points at that page, so resuming
+    repeats its tickets rather than losing them.
+    """
+
     def pages(self) -> Iterator[TicketPage]:
         """Yields each remaining page, ``{"orgId", "tickets", "cursor", "more"}``."""
         while True:
@@ -62,23 +88,8 @@ class TicketPager:
                 page = self._core.next_page()
                 if page is None:
                     return
-                tickets = page["tickets"]
-                if not tickets:
+                if not page["tickets"]:
                     continue
-                # Until the page's last ticket has been handed out, resuming refetches it.
-                self._resume = start
-                self._head = iter(tickets[:-1])
-                self._last = tickets[-1]
-            # A consumer that breaks out leaves `_head` positioned after what it received,
-            # so iterating the pager again continues with the next ticket.
+                self._hold(start, page["tickets"])
             yield from self._head
-            last = self._last
-            self._head = self._last = None
-            self._resume = _UNSET
-            yield last
-
-    def __repr__(self) -> str:
-        return (
-            f"TicketPager(org_id={self.org_id!r}, profile_id={self.profile_id!r}, "
-            f"limit={self.limit}, cursor={self.cursor!r}, finished={self.finished})"
-        )
+            yield self._release()
