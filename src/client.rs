@@ -7,13 +7,12 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use talque_core::{Client, ClientConfig, Error as CoreError, Secret};
 
 use crate::awaitable::spawn_awaitable;
-use crate::errors::TalqueErr;
+use crate::errors::{closed_error, TalqueErr};
 use crate::pager::CorePager;
 use crate::read::{merge_batches, ReadBatches};
 use crate::wait::run_blocking;
@@ -54,7 +53,7 @@ impl ClientCell {
                 });
                 Ok(client)
             }
-            None => Err(PyRuntimeError::new_err("this TalqueClient is closed")),
+            None => Err(Python::attach(closed_error)),
         }
     }
 

@@ -64,3 +64,13 @@ fn build(py: Python<'_>, err: CoreError) -> PyResult<PyErr> {
 pub fn runtime_error(err: std::io::Error) -> PyErr {
     PyRuntimeError::new_err(format!("talque could not start its I/O runtime: {err}"))
 }
+
+/// The `talque.TalqueError` raised when a closed client (or a pager of one) is used.
+pub fn closed_error(py: Python<'_>) -> PyErr {
+    match exception_class(py, "TalqueError")
+        .and_then(|class| class.call1(("this talque client is closed",)))
+    {
+        Ok(instance) => PyErr::from_value(instance),
+        Err(lookup_err) => lookup_err,
+    }
+}

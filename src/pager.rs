@@ -21,7 +21,9 @@ use crate::wait::run_blocking;
 
 struct PagerState {
     cursor: PageCursor,
-    fetching: bool,
+    /// The number of the fetch in progress, if any.
+    fetching: Option<u64>,
+    fetches: u64,
 }
 
 type SharedState = Arc<Mutex<PagerState>>;
@@ -31,15 +33,20 @@ fn lock(state: &SharedState) -> MutexGuard<'_, PagerState> {
 }
 
 /// Marks the one page fetch in progress; dropping it (done, failed or cancelled) ends it.
+///
+/// Each fetch has a number, so that a fetch abandoned by a cancelled asyncio task (whose
+/// Rust future is dropped a moment later, on another thread) can neither end nor deliver
+/// into the fetch that replaced it.
 struct Fetch {
     state: SharedState,
+    number: u64,
 }
 
 impl Fetch {
     /// Starts a fetch, or returns `None` when the listing is complete.
     fn begin(state: &SharedState) -> PyResult<Option<(Fetch, ListRequest)>> {
         let mut locked = lock(state);
-        if locked.fetching {
+        if locked.fetching.is_some() {
             return Err(PyRuntimeError::new_err(
                 "this pager is already fetching a page (in another thread or task)",
             ));
@@ -47,9 +54,12 @@ impl Fetch {
         let Some(request) = locked.cursor.next_request() else {
             return Ok(None);
         };
-        locked.fetching = true;
+        locked.fetches += 1;
+        let number = locked.fetches;
+        locked.fetching = Some(number);
         let fetch = Fetch {
             state: state.clone(),
+            number,
         };
         Ok(Some((fetch, request)))
     }
@@ -64,7 +74,10 @@ impl Fetch {
 
 impl Drop for Fetch {
     fn drop(&mut self) {
-        lock(&self.state).fetching = false;
+        let mut state = lock(&self.state);
+        if state.fetching == Some(self.number) {
+            state.fetching = None;
+        }
     }
 }
 
@@ -108,7 +121,8 @@ impl CorePager {
             cell,
             state: Arc::new(Mutex::new(PagerState {
                 cursor,
-                fetching: false,
+                fetching: None,
+                fetches: 0,
             })),
         }
     }
@@ -139,6 +153,14 @@ impl CorePager {
             client.list_page(&request, events.as_ref()).await
         })?;
         fetch.deliver(py, &page)
+    }
+
+    /// Ends the fetch in progress without waiting for its Rust future to be dropped.
+    ///
+    /// The async pager calls this when its awaiting task is cancelled, so that the next
+    /// fetch can start at once; the abandoned fetch never advances the cursor.
+    fn abandon_fetch(&self) {
+        lock(&self.state).fetching = None;
     }
 
     /// Like `next_page`, as an awaitable for asyncio.

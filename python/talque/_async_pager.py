@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import AsyncIterator
+import asyncio
+from typing import AsyncIterator, Optional
 
 from ._pager import PagerBase
 from ._types import Ticket, TicketPage
@@ -23,10 +24,20 @@ class AsyncTicketPager(PagerBase):
     async def pages(self) -> AsyncIterator[TicketPage]:
         """Yields each remaining page, ``{"orgId", "tickets", "cursor", "more"}``."""
         while True:
-            page = await self._core.next_page_async()
+            page = await self._next_page()
             if page is None:
                 return
             yield page
+
+    async def _next_page(self) -> Optional[TicketPage]:
+        try:
+            page: Optional[TicketPage] = await self._core.next_page_async()
+        except asyncio.CancelledError:
+            # The Rust side drops the request a moment later, on its own thread; release the
+            # pager now so the next fetch need not wait. Nothing advanced: resume is exact.
+            self._core.abandon_fetch()
+            raise
+        return page
 
     def __aiter__(self) -> AsyncIterator[Ticket]:
         return self._tickets()
@@ -35,7 +46,7 @@ class AsyncTicketPager(PagerBase):
         while True:
             if self._head is None:
                 start = self._core.cursor
-                page = await self._core.next_page_async()
+                page = await self._next_page()
                 if page is None:
                     return
                 if not page["tickets"]:

@@ -41,6 +41,8 @@ class CorePager:
         """True once the last page has been fetched."""
     def next_page(self) -> Optional[Dict[str, Any]]:
         """Fetches the next page, or returns None when done. On error nothing advances."""
+    def abandon_fetch(self) -> None:
+        """Ends the fetch in progress at once (its task was cancelled); nothing advances."""
     def next_page_async(self) -> Awaitable[Optional[Dict[str, Any]]]:
         """Like ``next_page``, as an awaitable; cancelling it aborts the request."""
 
