@@ -78,7 +78,7 @@ pub struct CoreClient {
 #[pymethods]
 impl CoreClient {
     #[new]
-    #[pyo3(signature = (*, base_url, client_id, secret, timeout, max_retries, batch_size, max_concurrency, user_agent))]
+    #[pyo3(signature = (*, base_url, client_id, secret, timeout, max_retries, batch_size, max_concurrency, max_response_bytes, ca_bundle, user_agent))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         base_url: String,
@@ -88,6 +88,8 @@ impl CoreClient {
         max_retries: u32,
         batch_size: usize,
         max_concurrency: usize,
+        max_response_bytes: usize,
+        ca_bundle: Option<std::path::PathBuf>,
         user_agent: String,
     ) -> PyResult<Self> {
         let mut config = ClientConfig::new(base_url, client_id, Secret::new(secret));
@@ -96,6 +98,8 @@ impl CoreClient {
         config.max_retries = max_retries;
         config.batch_size = batch_size;
         config.max_concurrency = max_concurrency;
+        config.max_response_bytes = max_response_bytes;
+        config.ca_bundle = ca_bundle;
         config.user_agent = user_agent;
         let client = Client::new(config.clone()).map_err(TalqueErr)?;
         let slot = Mutex::new(Some(ProcessClient {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, List, Optional, Tuple
+from typing import Any, List, Optional, Tuple, Union
 
 from . import _validate
 from ._exceptions import TalqueError
@@ -32,13 +32,16 @@ class ClientBase:
         max_retries: int = 3,
         batch_size: int = 100,
         max_concurrency: int = 8,
+        max_response_bytes: int = 64 * 1024 * 1024,
+        ca_bundle: Union[str, "os.PathLike[str]", None] = None,
     ) -> None:
         if client_id is None:
             client_id = os.environ.get(_ENV_CLIENT_ID)
         if secret is None:
             secret = os.environ.get(_ENV_SECRET)
         if not client_id or not secret:
-            missing = [name for name, value in ((_ENV_CLIENT_ID, client_id), (_ENV_SECRET, secret)) if not value]
+            given = ((_ENV_CLIENT_ID, client_id), (_ENV_SECRET, secret))
+            missing = [name for name, value in given if not value]
             raise TalqueError(
                 "Talque credentials are missing: pass client_id= and secret= or set the "
                 f"{_ENV_CLIENT_ID} and {_ENV_SECRET} environment variables "
@@ -55,6 +58,11 @@ class ClientBase:
         self._max_concurrency = _validate.integer(
             "max_concurrency", max_concurrency, minimum=1, maximum=1_000
         )
+        self._max_response_bytes = _validate.integer(
+            "max_response_bytes", max_response_bytes, minimum=1, maximum=2**40
+        )
+        if ca_bundle is not None and not isinstance(ca_bundle, (str, os.PathLike)):
+            raise TypeError(f"ca_bundle must be a path, not {type(ca_bundle).__name__}")
         # The secret lives only inside the Rust core from here on.
         self._core = CoreClient(
             base_url=self._base_url,
@@ -64,6 +72,8 @@ class ClientBase:
             max_retries=self._max_retries,
             batch_size=self._batch_size,
             max_concurrency=self._max_concurrency,
+            max_response_bytes=self._max_response_bytes,
+            ca_bundle=os.fspath(ca_bundle) if ca_bundle is not None else None,
             user_agent=f"talque-python/{__version__}",
         )
         self._closed = False

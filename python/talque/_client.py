@@ -25,6 +25,10 @@ class TalqueClient(ClientBase):
             and 5xx, with exponential backoff and jitter, honouring ``Retry-After``.
         batch_size: Most ticket ids sent in one read request.
         max_concurrency: Most read requests in flight at once.
+        max_response_bytes: Largest answer accepted (default 64 MiB); a larger one raises
+            :class:`InvalidResponseError` instead of exhausting memory.
+        ca_bundle: A PEM file of extra CA certificates to trust, besides the system's
+            (which honour ``SSL_CERT_FILE``). TLS certificates are always verified.
 
     One client is safe to share between threads, and usable in a child after
     ``os.fork()``. Use it as a context manager or call :meth:`close` when done.

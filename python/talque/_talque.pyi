@@ -17,6 +17,8 @@ class CoreClient:
         max_retries: int,
         batch_size: int,
         max_concurrency: int,
+        max_response_bytes: int,
+        ca_bundle: Optional[str],
         user_agent: str,
     ) -> None: ...
     def read(self, org_id: str, provider: str, ids: List[str]) -> Dict[str, Any]:
