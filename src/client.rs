@@ -143,15 +143,23 @@ impl CoreClient {
         })
     }
 
-    #[pyo3(signature = (org_id, profile_id, limit, cursor))]
+    #[pyo3(signature = (org_id, profile_id, limit, cursor, prefetch=true))]
     fn pager(
         &self,
         org_id: String,
         profile_id: Option<String>,
         limit: u32,
         cursor: Option<String>,
+        prefetch: bool,
     ) -> CorePager {
-        CorePager::new(self.cell.clone(), org_id, profile_id, limit, cursor)
+        CorePager::new(
+            self.cell.clone(),
+            org_id,
+            profile_id,
+            limit,
+            cursor,
+            prefetch,
+        )
     }
 
     fn close(&self) {

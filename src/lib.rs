@@ -8,6 +8,7 @@ mod fake;
 mod json;
 mod logging;
 mod pager;
+mod prefetch;
 mod read;
 mod runtime;
 mod wait;

@@ -11,16 +11,20 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use talque_core::{ListPage, ListRequest, PageCursor};
+use talque_core::{Client, Error as CoreError, EventSink, ListPage, ListRequest, PageCursor};
 
 use crate::awaitable::{spawn_awaitable, IntoPython};
 use crate::client::ClientCell;
 use crate::errors::TalqueErr;
 use crate::json::parse_body;
+use crate::prefetch::Prefetch;
 use crate::wait::run_blocking;
 
 struct PagerState {
     cursor: PageCursor,
+    /// The next page, already requested; see `prefetch.rs`.
+    prefetch: Option<Prefetch>,
+    prefetch_enabled: bool,
     /// The number of the fetch in progress, if any.
     fetching: Option<u64>,
     fetches: u64,
@@ -44,7 +48,7 @@ struct Fetch {
 
 impl Fetch {
     /// Starts a fetch, or returns `None` when the listing is complete.
-    fn begin(state: &SharedState) -> PyResult<Option<(Fetch, ListRequest)>> {
+    fn begin(state: &SharedState) -> PyResult<Option<(Fetch, PageSource)>> {
         let mut locked = lock(state);
         if locked.fetching.is_some() {
             return Err(PyRuntimeError::new_err(
@@ -57,17 +61,50 @@ impl Fetch {
         locked.fetches += 1;
         let number = locked.fetches;
         locked.fetching = Some(number);
+        let prefetched = locked
+            .prefetch
+            .take()
+            .and_then(|prefetch| prefetch.take_for(&request));
         let fetch = Fetch {
             state: state.clone(),
             number,
         };
-        Ok(Some((fetch, request)))
+        Ok(Some((
+            fetch,
+            PageSource {
+                request,
+                prefetched,
+            },
+        )))
     }
 
-    /// Parses the page, then advances the cursor past it.
-    fn deliver<'py>(self, py: Python<'py>, page: &ListPage) -> PyResult<Bound<'py, PyAny>> {
+    /// Parses the page, advances the cursor past it, and starts prefetching the next one.
+    fn deliver<'py>(
+        self,
+        py: Python<'py>,
+        page: &ListPage,
+        client: Client,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let parsed = parse_body(py, &page.body)?;
-        lock(&self.state).cursor.advance(page).map_err(TalqueErr)?;
+        let next = {
+            let mut state = lock(&self.state);
+            if state.fetching != Some(self.number) {
+                return Err(PyRuntimeError::new_err(
+                    "this page fetch was abandoned; the pager has moved on",
+                ));
+            }
+            state.cursor.advance(page).map_err(TalqueErr)?;
+            state
+                .prefetch_enabled
+                .then(|| state.cursor.next_request())
+                .flatten()
+        };
+        // Started outside the lock: it calls into Python (the logger), which may switch
+        // threads. No other fetch can begin meanwhile, since this one is still in progress.
+        if let Some(next) = next {
+            let prefetch = Prefetch::start(py, client, next)?;
+            lock(&self.state).prefetch = Some(prefetch);
+        }
         Ok(parsed.into_any())
     }
 }
@@ -81,15 +118,35 @@ impl Drop for Fetch {
     }
 }
 
+/// Where the next page comes from: a prefetch already under way, or a new request.
+struct PageSource {
+    request: ListRequest,
+    prefetched: Option<Prefetch>,
+}
+
+impl PageSource {
+    async fn fetch(
+        self,
+        client: &Client,
+        events: Option<EventSink>,
+    ) -> Result<ListPage, CoreError> {
+        match self.prefetched {
+            Some(prefetch) => prefetch.finish(events).await,
+            None => client.list_page(&self.request, events.as_ref()).await,
+        }
+    }
+}
+
 /// A fetched page on its way to an awaiting Python task.
 struct FetchedPage {
     fetch: Fetch,
     page: ListPage,
+    client: Client,
 }
 
 impl IntoPython for FetchedPage {
     fn into_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-        self.fetch.deliver(py, &self.page)
+        self.fetch.deliver(py, &self.page, self.client)
     }
 }
 
@@ -115,12 +172,15 @@ impl CorePager {
         profile_id: Option<String>,
         limit: u32,
         cursor: Option<String>,
+        prefetch: bool,
     ) -> Self {
         let cursor = PageCursor::new(org_id, profile_id, limit, cursor);
         CorePager {
             cell,
             state: Arc::new(Mutex::new(PagerState {
                 cursor,
+                prefetch: None,
+                prefetch_enabled: prefetch,
                 fetching: None,
                 fetches: 0,
             })),
@@ -145,14 +205,15 @@ impl CorePager {
     ///
     /// On error nothing advances, so `cursor` still fetches the failed page.
     fn next_page<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let Some((fetch, request)) = Fetch::begin(&self.state)? else {
+        let Some((fetch, source)) = Fetch::begin(&self.state)? else {
             return Ok(py.None().into_bound(py));
         };
         let client = self.cell.get()?;
+        let fetcher = client.clone();
         let page = run_blocking(py, move |events| async move {
-            client.list_page(&request, events.as_ref()).await
+            source.fetch(&fetcher, events).await
         })?;
-        fetch.deliver(py, &page)
+        fetch.deliver(py, &page, client)
     }
 
     /// Ends the fetch in progress without waiting for its Rust future to be dropped.
@@ -168,11 +229,15 @@ impl CorePager {
         let started = Fetch::begin(&self.state)?;
         let client = self.cell.get()?;
         spawn_awaitable(py, move |events| async move {
-            let Some((fetch, request)) = started else {
+            let Some((fetch, source)) = started else {
                 return Ok(None);
             };
-            let page = client.list_page(&request, events.as_ref()).await?;
-            Ok(Some(FetchedPage { fetch, page }))
+            let page = source.fetch(&client, events).await?;
+            Ok(Some(FetchedPage {
+                fetch,
+                page,
+                client,
+            }))
         })
     }
 }

@@ -225,7 +225,7 @@ def test_list_pages(server: FakeServer, aclient: talque.AsyncTalqueClient) -> No
 
 
 def test_list_is_lazy(server: FakeServer, aclient: talque.AsyncTalqueClient) -> None:
-    pager = aclient.list(server.org_id, limit=50)
+    pager = aclient.list(server.org_id, limit=50, prefetch=False)
     assert isinstance(pager, talque.AsyncTicketPager)
     assert server.requests() == []
     assert pager.cursor is None and not pager.finished
@@ -373,7 +373,7 @@ def test_cancelled_listing_task_resumes_without_loss_or_repeat(
     server: FakeServer, aclient: talque.AsyncTalqueClient
 ) -> None:
     truth = server.tickets()
-    pager = aclient.list(server.org_id, limit=100)
+    pager = aclient.list(server.org_id, limit=100, prefetch=False)
     seen: list[dict[str, Any]] = []
 
     async def iterate() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -40,7 +41,7 @@ def test_pages_yield_the_api_pages(server: FakeServer, client: talque.TalqueClie
 
 
 def test_list_is_lazy(server: FakeServer, client: talque.TalqueClient) -> None:
-    pager = client.list(server.org_id)
+    pager = client.list(server.org_id, prefetch=False)
     assert server.requests() == []
     assert pager.cursor is None and not pager.finished
     first = next(iter(pager))
@@ -144,3 +145,38 @@ def test_large_listing_streams() -> None:
         count = sum(1 for _ in c.list(big.org_id, limit=1000))
         assert count == 20_000
         assert len(big.requests("list")) == 20
+
+
+def test_prefetch_requests_the_next_page_early(server: FakeServer, client: talque.TalqueClient) -> None:
+    pager = client.list(server.org_id, limit=400)
+    it = iter(pager)
+    next(it)
+    # The first page reached Python, so the second is already on its way.
+    deadline = time.monotonic() + 5
+    while len(server.requests("list")) < 2 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert [r["body"].get("cursor") is None for r in server.requests("list")] == [True, False]
+    assert [next(it)["orgTicketId"] for _ in range(399)]
+    # Nothing beyond one page of look-ahead.
+    assert len(server.requests("list")) <= 3
+
+
+def test_a_failed_prefetch_surfaces_when_its_page_is_reached(server: FakeServer, client: talque.TalqueClient) -> None:
+    server.fail("status", endpoint="list", status=400, skip=2)  # the third page fails
+    pager = client.list(server.org_id, limit=300)
+    seen = []
+    with pytest.raises(talque.BadRequestError):
+        for ticket in pager:
+            seen.append(ticket)
+    # Both complete pages arrived before the error; the cursor fetches the failed page.
+    assert len(seen) == 600
+    seen.extend(client.list(server.org_id, limit=300, cursor=pager.cursor))
+    assert seen == server.tickets()
+
+
+def test_prefetch_can_be_turned_off(server: FakeServer, client: talque.TalqueClient) -> None:
+    pager = client.list(server.org_id, limit=400, prefetch=False)
+    next(iter(pager))
+    assert len(server.requests("list")) == 1
+    with pytest.raises(TypeError):
+        client.list(server.org_id, prefetch="yes")  # type: ignore[arg-type]

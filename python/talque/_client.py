@@ -55,6 +55,7 @@ class TalqueClient(ClientBase):
         profile_id: Optional[str] = None,
         limit: int = 100,
         cursor: Optional[str] = None,
+        prefetch: bool = True,
     ) -> TicketPager:
         """Lists an organization's tickets lazily; nothing is sent until you iterate.
 
@@ -63,9 +64,13 @@ class TalqueClient(ClientBase):
             profile_id: Only tickets held by this profile.
             limit: The page size sent to the API.
             cursor: Resume a listing from a previous ``pager.cursor``.
+            prefetch: Request the next page while you consume the current one (one page
+                of look-ahead; its failure surfaces only when you reach that page).
         """
         org_id, profile_id, limit, cursor = self._pager_args(org_id, profile_id, limit, cursor)
-        core = self._core.pager(org_id, profile_id, limit, cursor)
+        if not isinstance(prefetch, bool):
+            raise TypeError(f"prefetch must be a bool, not {type(prefetch).__name__}")
+        core = self._core.pager(org_id, profile_id, limit, cursor, prefetch)
         return TicketPager(core, org_id=org_id, profile_id=profile_id, limit=limit)
 
     def close(self) -> None:

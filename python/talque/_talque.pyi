@@ -26,7 +26,12 @@ class CoreClient:
     def read_async(self, org_id: str, provider: str, ids: List[str]) -> Awaitable[Dict[str, Any]]:
         """Like ``read``, as an awaitable; cancelling it aborts the in-flight requests."""
     def pager(
-        self, org_id: str, profile_id: Optional[str], limit: int, cursor: Optional[str]
+        self,
+        org_id: str,
+        profile_id: Optional[str],
+        limit: int,
+        cursor: Optional[str],
+        prefetch: bool = True,
     ) -> CorePager:
         """Starts a listing; nothing is sent until ``next_page``."""
     def close(self) -> None:
