@@ -21,5 +21,6 @@ fn _talque(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::CoreClient>()?;
     m.add_class::<pager::CorePager>()?;
     m.add_class::<fake::FakeServerHandle>()?;
+    m.add_function(wrap_pyfunction!(json::decode_list_page, m)?)?;
     Ok(())
 }

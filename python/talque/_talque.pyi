@@ -1,14 +1,21 @@
 """The Rust extension module. Private: use the public ``talque`` package instead."""
 
-from typing import Any, Awaitable, Dict, List, Optional
+from collections.abc import Awaitable
+from typing import Any, final
+
+__all__ = ["CoreClient", "CorePager", "FakeServerHandle", "__version__", "decode_list_page"]
 
 __version__: str
 
+def decode_list_page(body: bytes) -> dict[str, Any]:
+    """Decodes a list-endpoint body as a fetched page is decoded (for benchmarks)."""
+
+@final
 class CoreClient:
     """The Rust core client; ``talque.TalqueClient`` validates arguments and wraps it."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         base_url: str,
         client_id: str,
@@ -18,45 +25,47 @@ class CoreClient:
         batch_size: int,
         max_concurrency: int,
         max_response_bytes: int,
-        ca_bundle: Optional[str],
+        ca_bundle: str | None,
         user_agent: str,
-    ) -> None: ...
-    def read(self, org_id: str, provider: str, ids: List[str]) -> Dict[str, Any]:
+    ) -> CoreClient: ...
+    def read(self, org_id: str, provider: str, ids: list[str]) -> dict[str, Any]:
         """Reads deduplicated, validated ids in concurrent batches; returns ``{id: result}``."""
-    def read_async(self, org_id: str, provider: str, ids: List[str]) -> Awaitable[Dict[str, Any]]:
+    def read_async(self, org_id: str, provider: str, ids: list[str]) -> Awaitable[dict[str, Any]]:
         """Like ``read``, as an awaitable; cancelling it aborts the in-flight requests."""
     def pager(
         self,
         org_id: str,
-        profile_id: Optional[str],
+        profile_id: str | None,
         limit: int,
-        cursor: Optional[str],
+        cursor: str | None,
         prefetch: bool = True,
     ) -> CorePager:
         """Starts a listing; nothing is sent until ``next_page``."""
     def close(self) -> None:
         """Drops the connection pool; later calls raise ``RuntimeError``."""
 
+@final
 class CorePager:
     """One cursor-paginated listing, fetched a page at a time with the GIL released."""
 
     @property
-    def cursor(self) -> Optional[str]:
+    def cursor(self) -> str | None:
         """The cursor that fetches the next page (where to resume)."""
     @property
     def finished(self) -> bool:
         """True once the last page has been fetched."""
-    def next_page(self) -> Optional[Dict[str, Any]]:
+    def next_page(self) -> dict[str, Any] | None:
         """Fetches the next page, or returns None when done. On error nothing advances."""
     def abandon_fetch(self) -> None:
         """Ends the fetch in progress at once (its task was cancelled); nothing advances."""
-    def next_page_async(self) -> Awaitable[Optional[Dict[str, Any]]]:
+    def next_page_async(self) -> Awaitable[dict[str, Any] | None]:
         """Like ``next_page``, as an awaitable; cancelling it aborts the request."""
 
+@final
 class FakeServerHandle:
     """The fake Talque server running on its own threads in this process."""
 
-    def __init__(self, config_json: str) -> None: ...
+    def __new__(cls, config_json: str) -> FakeServerHandle: ...
     @property
     def url(self) -> str:
         """The server's base URL, ``http://127.0.0.1:PORT``."""
@@ -64,7 +73,7 @@ class FakeServerHandle:
         """The effective configuration, as JSON."""
     def orgs_json(self) -> str:
         """The organizations served, as a JSON array."""
-    def tickets_json(self, org_id: str, profile_id: Optional[str] = None) -> Optional[str]:
+    def tickets_json(self, org_id: str, profile_id: str | None = None) -> str | None:
         """An org's tickets exactly as served, as a JSON array; None for an unknown org."""
     def requests_json(self) -> str:
         """The request log, as a JSON array."""
@@ -76,7 +85,7 @@ class FakeServerHandle:
         """Drops every scripted fault rule."""
     def set_latency_ms(self, ms: int) -> None:
         """Sets the delay added to every API request."""
-    def set_random_faults(self, rate: float, seed: int, kinds: Optional[List[str]] = None) -> None:
+    def set_random_faults(self, rate: float, seed: int, kinds: list[str] | None = None) -> None:
         """Injects seeded random faults on a fraction of API requests."""
     def stats_json(self) -> str:
         """Counts of requests and injected faults, as JSON."""

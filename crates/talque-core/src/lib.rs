@@ -19,7 +19,7 @@ pub use client::Client;
 pub use config::{ClientConfig, DEFAULT_BASE_URL};
 pub use error::Error;
 pub use events::{Event, EventSink};
-pub use list::{ListPage, ListRequest};
+pub use list::{parse_list_page, ListPage, ListRequest};
 pub use pagination::PageCursor;
 pub use read::ReadBatch;
 pub use secret::Secret;

@@ -79,7 +79,9 @@ impl Client {
 }
 
 /// Checks a 200 body of the list endpoint and extracts what pagination needs.
-pub(crate) fn parse_list_page(body: Bytes) -> Result<ListPage, Error> {
+///
+/// Public so that benchmarks and fuzzers can exercise the decoding path without a network.
+pub fn parse_list_page(body: Bytes) -> Result<ListPage, Error> {
     let shape: ListShape = shape::parse(&body, "list response")?;
     Ok(ListPage {
         cursor: shape.cursor.0,
