@@ -19,16 +19,20 @@ READ_IDS = 1_000
 def main() -> None:
     started = time.perf_counter()
     with FakeServer(tickets=TICKETS, seed=7) as server:
-        print(f"talque {talque.__version__}: fake Talque server at {server.url} "
-              f"({TICKETS:,} tickets, ready in {time.perf_counter() - started:.2f} s)")
+        print(
+            f"talque {talque.__version__}: fake Talque server at {server.url} "
+            f"({TICKETS:,} tickets, ready in {time.perf_counter() - started:.2f} s)"
+        )
         with server.client() as client:
             started = time.perf_counter()
             pager = client.list(server.org_id, limit=1000)
             tickets = list(pager)
             elapsed = time.perf_counter() - started
             pages = len(server.requests("list"))
-            print(f"list: {len(tickets):,} tickets in {pages} pages, {elapsed:.2f} s "
-                  f"({len(tickets) / elapsed:,.0f} tickets/s)")
+            print(
+                f"list: {len(tickets):,} tickets in {pages} pages, {elapsed:.2f} s "
+                f"({len(tickets) / elapsed:,.0f} tickets/s)"
+            )
 
             # 900 ids that exist (one provider, as a read names one) and 100 that do not.
             provider = tickets[0]["provider"]
@@ -39,8 +43,10 @@ def main() -> None:
             result = client.read(server.org_id, provider, ids)
             elapsed = time.perf_counter() - started
             found = sum(1 for r in result.values() if r["success"])
-            print(f"read: {len(result):,} ids ({provider}) in {len(server.requests('read'))} "
-                  f"batches, {elapsed:.3f} s: {found} found, {len(result) - found} not found")
+            print(
+                f"read: {len(result):,} ids ({provider}) in {len(server.requests('read'))} "
+                f"batches, {elapsed:.3f} s: {found} found, {len(result) - found} not found"
+            )
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ fn build(py: Python<'_>, err: CoreError) -> PyResult<PyErr> {
             kwargs.set_item("message", message)?;
             ("_status_error", Some(kwargs))
         }
-        CoreError::Connection(_) => ("APIConnectionError", None),
+        CoreError::Connection(_) | CoreError::Tls(_) => ("APIConnectionError", None),
         CoreError::Timeout(_) => ("APITimeoutError", None),
         CoreError::InvalidResponse(_) => ("InvalidResponseError", None),
         // Configuration problems are the caller's bad arguments.

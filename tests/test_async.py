@@ -24,6 +24,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
+
 import talque
 from talque.testing import FakeServer
 
@@ -748,13 +749,13 @@ def test_top_level_await_in_the_asyncio_repl(server: FakeServer) -> None:
     lines = [
         "import talque",
         "c = talque.AsyncTalqueClient()",
-        f"r = await c.read({server.org_id!r}, {ticket['provider']!r}, [{ticket['ticketId']!r}, 'nope'])",
+        f"r = await c.read({server.org_id!r}, {ticket['provider']!r}, [{ticket['ticketId']!r}, 'nope'])",  # noqa: E501
         f"print('RESULT', len(r), r[{ticket['ticketId']!r}]['model']['orgTicketId'])",
         "n = 0",
         f"async for t in c.list({server.org_id!r}): n += 1",
         "",
         "print('COUNT', n)",
-        f"print('GATHER', sum(len(x) for x in await asyncio.gather(*(c.read({small!r}, 'pretix', [str(i)]) for i in range(20)))))",
+        f"print('GATHER', sum(len(x) for x in await asyncio.gather(*(c.read({small!r}, 'pretix', [str(i)]) for i in range(20)))))",  # noqa: E501
         "await c.aclose()",
         "exit()",
     ]

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+
 import talque
 from talque.testing import FakeServer
 
@@ -70,7 +71,7 @@ def test_threads_share_one_client(server: FakeServer, client: talque.TalqueClien
                     )
                 )
             outcomes[index] = (listed, pages, reads)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(THREADS)]
@@ -154,7 +155,7 @@ def test_pager_used_from_two_threads_raises_runtime_error(
     def fetch_first() -> None:
         try:
             got.append(next(first_iter))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     thread = threading.Thread(target=fetch_first)
@@ -227,7 +228,7 @@ def test_child_after_fork_uses_the_inherited_client(
                 and [t for page in pages for t in page] == truth
             )
             code = 0 if ok else 71
-        except BaseException:  # noqa: BLE001 - any failure is a non-zero exit
+        except BaseException:
             code = 72
         finally:
             os._exit(code)

@@ -89,13 +89,15 @@ def test_exceptions_survive_pickle(server: FakeServer, client: talque.TalqueClie
 
 def test_not_json_is_an_invalid_response(server: FakeServer, client: talque.TalqueClient) -> None:
     server.fail("not_json", endpoint="list")
-    with pytest.raises(talque.InvalidResponseError, match="(?i)content.type|json"):
+    with pytest.raises(talque.InvalidResponseError, match=r"(?i)content.type|json"):
         list(client.list(server.org_id))
     assert len(server.requests()) == 1  # not retried
 
 
 @pytest.mark.parametrize("kind", ["bad_json", "truncate"])
-def test_malformed_json_is_an_invalid_response(server: FakeServer, client: talque.TalqueClient, kind: str) -> None:
+def test_malformed_json_is_an_invalid_response(
+    server: FakeServer, client: talque.TalqueClient, kind: str
+) -> None:
     server.fail(kind, endpoint="list")
     with pytest.raises(talque.InvalidResponseError):
         list(client.list(server.org_id))
@@ -111,7 +113,9 @@ def test_malformed_json_is_an_invalid_response(server: FakeServer, client: talqu
         "[]",
     ],
 )
-def test_wrong_shape_is_an_invalid_response(server: FakeServer, client: talque.TalqueClient, body: str) -> None:
+def test_wrong_shape_is_an_invalid_response(
+    server: FakeServer, client: talque.TalqueClient, body: str
+) -> None:
     server.fail("status", endpoint="list", status=200, body=body)
     with pytest.raises(talque.InvalidResponseError):
         list(client.list(server.org_id))
@@ -122,7 +126,9 @@ def test_connection_refused_is_a_connection_error() -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     # Nothing listens on the port any more.
-    client = talque.TalqueClient("id", "secret", base_url=f"http://127.0.0.1:{port}", max_retries=1, timeout=2)
+    client = talque.TalqueClient(
+        "id", "secret", base_url=f"http://127.0.0.1:{port}", max_retries=1, timeout=2
+    )
     with pytest.raises(talque.APIConnectionError) as info:
         client.read("org", "pretix", ["a"])
     assert isinstance(info.value, ConnectionError)
@@ -134,7 +140,9 @@ def test_a_stalled_answer_times_out(server: FakeServer) -> None:
     with server.client(timeout=0.3, max_retries=0) as client:
         with pytest.raises(talque.APITimeoutError) as info:
             list(client.list(server.org_id))
-    assert isinstance(info.value, TimeoutError) and isinstance(info.value, talque.APIConnectionError)
+    assert isinstance(info.value, TimeoutError) and isinstance(
+        info.value, talque.APIConnectionError
+    )
 
 
 def test_a_trickling_answer_times_out(server: FakeServer) -> None:

@@ -11,7 +11,9 @@ import talque
 from talque.testing import FakeServer
 
 
-def test_lists_every_ticket_equal_to_what_the_server_holds(server: FakeServer, client: talque.TalqueClient) -> None:
+def test_lists_every_ticket_equal_to_what_the_server_holds(
+    server: FakeServer, client: talque.TalqueClient
+) -> None:
     tickets = list(client.list(server.org_id, limit=100))
     assert tickets == server.tickets()
     assert len(tickets) == 1_000
@@ -19,7 +21,9 @@ def test_lists_every_ticket_equal_to_what_the_server_holds(server: FakeServer, c
 
 
 @pytest.mark.parametrize("limit", [1, 7, 100, 1000])
-def test_limit_is_the_page_size_sent(server: FakeServer, client: talque.TalqueClient, limit: int) -> None:
+def test_limit_is_the_page_size_sent(
+    server: FakeServer, client: talque.TalqueClient, limit: int
+) -> None:
     org = server.orgs[1]["org_id"]  # the small org keeps limit=1 quick
     tickets = list(client.list(org, limit=limit))
     assert tickets == server.tickets(org)
@@ -70,14 +74,18 @@ def test_profile_filter(server: FakeServer, client: talque.TalqueClient) -> None
 
 
 def test_empty_org(server: FakeServer, client: talque.TalqueClient) -> None:
-    empty = next(org["org_id"] for org in server.orgs if org["ticket_count"] == 0 and not org["forbidden"])
+    empty = next(
+        org["org_id"] for org in server.orgs if org["ticket_count"] == 0 and not org["forbidden"]
+    )
     pager = client.list(empty)
     assert list(pager) == []
     assert pager.finished
     assert len(server.requests()) == 1
 
 
-def test_resume_after_an_error_loses_and_repeats_nothing(server: FakeServer, client: talque.TalqueClient) -> None:
+def test_resume_after_an_error_loses_and_repeats_nothing(
+    server: FakeServer, client: talque.TalqueClient
+) -> None:
     seen = []
     pager = client.list(server.org_id, limit=150)
     # The fourth list request fails with a status that is never retried.
@@ -110,7 +118,9 @@ def test_cursor_after_each_complete_page(server: FakeServer, client: talque.Talq
     assert first_page + rest == server.tickets()
 
 
-def test_repeated_cursor_is_an_invalid_response_not_a_loop(server: FakeServer, client: talque.TalqueClient) -> None:
+def test_repeated_cursor_is_an_invalid_response_not_a_loop(
+    server: FakeServer, client: talque.TalqueClient
+) -> None:
     server.fail("repeat_cursor", endpoint="list", skip=1, times=50)
     pager = client.list(server.org_id, limit=100)
     with pytest.raises(talque.InvalidResponseError, match="cursor"):
@@ -118,14 +128,18 @@ def test_repeated_cursor_is_an_invalid_response_not_a_loop(server: FakeServer, c
     assert len(server.requests("list")) <= 3
 
 
-def test_more_without_cursor_is_an_invalid_response(server: FakeServer, client: talque.TalqueClient) -> None:
+def test_more_without_cursor_is_an_invalid_response(
+    server: FakeServer, client: talque.TalqueClient
+) -> None:
     server.fail("more_without_cursor", endpoint="list")
     with pytest.raises(talque.InvalidResponseError, match="cursor"):
         list(client.list(server.org_id))
     assert len(server.requests("list")) == 1
 
 
-def test_foreign_cursor_is_rejected_by_the_server(server: FakeServer, client: talque.TalqueClient) -> None:
+def test_foreign_cursor_is_rejected_by_the_server(
+    server: FakeServer, client: talque.TalqueClient
+) -> None:
     pager = client.list(server.org_id, limit=10)
     next(iter(pager.pages()))
     small = server.orgs[1]["org_id"]
@@ -134,7 +148,9 @@ def test_foreign_cursor_is_rejected_by_the_server(server: FakeServer, client: ta
     assert info.value.status_code == 400
 
 
-def test_pager_repr_does_not_touch_the_network(server: FakeServer, client: talque.TalqueClient) -> None:
+def test_pager_repr_does_not_touch_the_network(
+    server: FakeServer, client: talque.TalqueClient
+) -> None:
     pager = client.list(server.org_id, limit=5)
     assert "TicketPager(" in repr(pager) and server.org_id in repr(pager)
     assert server.requests() == []
@@ -147,7 +163,9 @@ def test_large_listing_streams() -> None:
         assert len(big.requests("list")) == 20
 
 
-def test_prefetch_requests_the_next_page_early(server: FakeServer, client: talque.TalqueClient) -> None:
+def test_prefetch_requests_the_next_page_early(
+    server: FakeServer, client: talque.TalqueClient
+) -> None:
     pager = client.list(server.org_id, limit=400)
     it = iter(pager)
     next(it)
@@ -161,7 +179,9 @@ def test_prefetch_requests_the_next_page_early(server: FakeServer, client: talqu
     assert len(server.requests("list")) <= 3
 
 
-def test_a_failed_prefetch_surfaces_when_its_page_is_reached(server: FakeServer, client: talque.TalqueClient) -> None:
+def test_a_failed_prefetch_surfaces_when_its_page_is_reached(
+    server: FakeServer, client: talque.TalqueClient
+) -> None:
     server.fail("status", endpoint="list", status=400, skip=2)  # the third page fails
     pager = client.list(server.org_id, limit=300)
     seen = []

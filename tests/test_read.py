@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import pickle
-from typing import Dict, List
 
 import pytest
 
@@ -12,14 +11,16 @@ import talque
 from talque.testing import FakeServer
 
 
-def _ids_by_provider(server: FakeServer) -> Dict[str, List[str]]:
-    by_provider: Dict[str, List[str]] = {}
+def _ids_by_provider(server: FakeServer) -> dict[str, list[str]]:
+    by_provider: dict[str, list[str]] = {}
     for ticket in server.tickets():
         by_provider.setdefault(ticket["provider"], []).append(ticket["ticketId"])
     return by_provider
 
 
-def test_read_returns_every_requested_id_in_order(server: FakeServer, client: talque.TalqueClient) -> None:
+def test_read_returns_every_requested_id_in_order(
+    server: FakeServer, client: talque.TalqueClient
+) -> None:
     provider, ids = max(_ids_by_provider(server).items(), key=lambda item: len(item[1]))
     wanted = ids[:30] + ["nope-1", "nope-2"]
     result = client.read(server.org_id, provider, wanted)
@@ -28,13 +29,19 @@ def test_read_returns_every_requested_id_in_order(server: FakeServer, client: ta
     assert result.org_id == server.org_id and result.provider == provider
     by_id = {t["ticketId"]: t for t in server.tickets() if t["provider"] == provider}
     for ticket_id in ids[:30]:
-        assert result[ticket_id] == {"success": True, "reason": "SUCCESS", "model": by_id[ticket_id]}
+        assert result[ticket_id] == {
+            "success": True,
+            "reason": "SUCCESS",
+            "model": by_id[ticket_id],
+        }
     for ticket_id in ("nope-1", "nope-2"):
         assert result[ticket_id] == {"success": False, "reason": "NOT_FOUND", "model": None}
     assert json.loads(json.dumps(result)) == dict(result)
 
 
-def test_duplicates_are_sent_and_returned_once(server: FakeServer, client: talque.TalqueClient) -> None:
+def test_duplicates_are_sent_and_returned_once(
+    server: FakeServer, client: talque.TalqueClient
+) -> None:
     provider, ids = next(iter(_ids_by_provider(server).items()))
     result = client.read(server.org_id, provider, [ids[1], ids[0], ids[1], ids[0]])
     assert list(result) == [ids[1], ids[0]]
@@ -51,7 +58,10 @@ def test_ids_are_sent_in_batches(server: FakeServer) -> None:
     assert sorted(len(batch) for batch in sent) == [10] + [40] * 6
     # Every id went out exactly once, whatever order the concurrent batches arrived in.
     assert sorted(i for batch in sent for i in batch) == sorted(wanted)
-    assert all(r["body"]["orgId"] == server.org_id and r["body"]["provider"] == provider for r in server.requests("read"))
+    assert all(
+        r["body"]["orgId"] == server.org_id and r["body"]["provider"] == provider
+        for r in server.requests("read")
+    )
 
 
 def test_default_batch_size_is_100(server: FakeServer, client: talque.TalqueClient) -> None:
@@ -76,26 +86,36 @@ def test_empty_ids_send_nothing(server: FakeServer, client: talque.TalqueClient)
     assert server.requests() == []
 
 
-def test_an_id_missing_from_the_answer_is_reported(server: FakeServer, client: talque.TalqueClient) -> None:
-    body = json.dumps({
-        "orgId": server.org_id,
-        "provider": "pretix",
-        "ticketById": {"a": {"success": False, "reason": "NOT_FOUND", "model": None}},
-    })
+def test_an_id_missing_from_the_answer_is_reported(
+    server: FakeServer, client: talque.TalqueClient
+) -> None:
+    body = json.dumps(
+        {
+            "orgId": server.org_id,
+            "provider": "pretix",
+            "ticketById": {"a": {"success": False, "reason": "NOT_FOUND", "model": None}},
+        }
+    )
     server.fail("status", endpoint="read", status=200, body=body)
     result = client.read(server.org_id, "pretix", ["a", "b"])
     assert result["a"]["reason"] == "NOT_FOUND"
     assert result["b"] == {"success": False, "reason": "MISSING_FROM_RESPONSE", "model": None}
 
 
-def test_unknown_fields_and_reasons_pass_through(server: FakeServer, client: talque.TalqueClient) -> None:
+def test_unknown_fields_and_reasons_pass_through(
+    server: FakeServer, client: talque.TalqueClient
+) -> None:
     model = {"ticketId": "a", "brandNew": {"nested": [1, 2.5, None, "ü"]}, "big": 2**70}
-    body = json.dumps({
-        "orgId": server.org_id,
-        "provider": "pretix",
-        "extra": True,
-        "ticketById": {"a": {"success": True, "reason": "SOME_NEW_REASON", "model": model, "hint": 1}},
-    })
+    body = json.dumps(
+        {
+            "orgId": server.org_id,
+            "provider": "pretix",
+            "extra": True,
+            "ticketById": {
+                "a": {"success": True, "reason": "SOME_NEW_REASON", "model": model, "hint": 1}
+            },
+        }
+    )
     server.fail("status", endpoint="read", status=200, body=body)
     result = client.read(server.org_id, "pretix", ["a"])
     assert result["a"] == {"success": True, "reason": "SOME_NEW_REASON", "model": model, "hint": 1}

@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 import pytest
+
 import talque
 from talque.testing import FakeServer
 
@@ -152,7 +153,7 @@ def test_list_rejects_bad_org_id(
 
 
 def test_list_is_lazy(server: FakeServer, client: talque.TalqueClient) -> None:
-    pager = client.list(server.org_id, limit=10)
+    pager = client.list(server.org_id, limit=10, prefetch=False)
     assert isinstance(pager, talque.TicketPager)
     _assert_nothing_sent(server)
     iterator = iter(pager)

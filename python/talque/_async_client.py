@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
 from ._async_pager import AsyncTicketPager
 from ._base import ClientBase
@@ -43,9 +44,9 @@ class AsyncTalqueClient(ClientBase):
         self,
         org_id: str,
         *,
-        profile_id: Optional[str] = None,
+        profile_id: str | None = None,
         limit: int = 100,
-        cursor: Optional[str] = None,
+        cursor: str | None = None,
         prefetch: bool = True,
     ) -> AsyncTicketPager:
         """Lists an organization's tickets lazily: ``async for ticket in client.list(org)``.
@@ -73,7 +74,7 @@ class AsyncTalqueClient(ClientBase):
         self._closed = True
         self._core.close()
 
-    async def __aenter__(self) -> "AsyncTalqueClient":
+    async def __aenter__(self) -> AsyncTalqueClient:
         return self
 
     async def __aexit__(self, *exc_info: Any) -> None:

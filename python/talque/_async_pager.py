@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import AsyncIterator, Optional
+from collections.abc import AsyncIterator
 
 from ._pager import PagerBase
 from ._types import Ticket, TicketPage
@@ -29,9 +29,9 @@ class AsyncTicketPager(PagerBase):
                 return
             yield page
 
-    async def _next_page(self) -> Optional[TicketPage]:
+    async def _next_page(self) -> TicketPage | None:
         try:
-            page: Optional[TicketPage] = await self._core.next_page_async()
+            page: TicketPage | None = await self._core.next_page_async()
         except asyncio.CancelledError:
             # The Rust side drops the request a moment later, on its own thread; release the
             # pager now so the next fetch need not wait. Nothing advanced: resume is exact.
@@ -52,6 +52,7 @@ class AsyncTicketPager(PagerBase):
                 if not page["tickets"]:
                     continue
                 self._hold(start, page["tickets"])
-            for ticket in self._head:
+            # `or ()` only narrows the type for mypy: _head is set here.
+            for ticket in self._head or ():
                 yield ticket
             yield self._release()

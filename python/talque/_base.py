@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, List, Optional, Tuple, Union
+from typing import Any
 
 from . import _validate
 from ._exceptions import TalqueError
@@ -24,16 +24,16 @@ class ClientBase:
 
     def __init__(
         self,
-        client_id: Optional[str] = None,
-        secret: Optional[str] = None,
+        client_id: str | None = None,
+        secret: str | None = None,
         *,
-        base_url: Optional[str] = None,
+        base_url: str | None = None,
         timeout: float = 30.0,
         max_retries: int = 3,
         batch_size: int = 100,
         max_concurrency: int = 8,
         max_response_bytes: int = 64 * 1024 * 1024,
-        ca_bundle: Union[str, "os.PathLike[str]", None] = None,
+        ca_bundle: str | os.PathLike[str] | None = None,
     ) -> None:
         if client_id is None:
             client_id = os.environ.get(_ENV_CLIENT_ID)
@@ -102,7 +102,9 @@ class ClientBase:
         if self._closed:
             raise TalqueError(f"this {type(self).__name__} is closed")
 
-    def _read_args(self, org_id: object, provider: object, ticket_ids: object) -> Tuple[str, str, List[str]]:
+    def _read_args(
+        self, org_id: object, provider: object, ticket_ids: object
+    ) -> tuple[str, str, list[str]]:
         org = _validate.text("org_id", org_id)
         prov = _validate.text("provider", provider)
         ids = _validate.ticket_ids(ticket_ids)
@@ -111,7 +113,7 @@ class ClientBase:
 
     def _pager_args(
         self, org_id: object, profile_id: object, limit: object, cursor: object
-    ) -> Tuple[str, Optional[str], int, Optional[str]]:
+    ) -> tuple[str, str | None, int, str | None]:
         org = _validate.text("org_id", org_id)
         profile = _validate.optional_text("profile_id", profile_id)
         size = _validate.integer("limit", limit, minimum=1)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
 from ._base import DEFAULT_BASE_URL, ClientBase
 from ._pager import TicketPager
@@ -52,9 +53,9 @@ class TalqueClient(ClientBase):
         self,
         org_id: str,
         *,
-        profile_id: Optional[str] = None,
+        profile_id: str | None = None,
         limit: int = 100,
-        cursor: Optional[str] = None,
+        cursor: str | None = None,
         prefetch: bool = True,
     ) -> TicketPager:
         """Lists an organization's tickets lazily; nothing is sent until you iterate.
@@ -78,7 +79,7 @@ class TalqueClient(ClientBase):
         self._closed = True
         self._core.close()
 
-    def __enter__(self) -> "TalqueClient":
+    def __enter__(self) -> TalqueClient:
         return self
 
     def __exit__(self, *exc_info: Any) -> None:

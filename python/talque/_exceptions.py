@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 __all__ = [
     "APIConnectionError",
@@ -19,7 +19,7 @@ __all__ = [
 ]
 
 
-def _restore(cls: type, args: tuple, state: dict) -> "TalqueError":
+def _restore(cls: type[TalqueError], args: tuple[Any, ...], state: dict[str, Any]) -> TalqueError:
     # Rebuild without calling __init__, whose keyword-only arguments pickle cannot pass.
     err = cls.__new__(cls, *args)
     BaseException.__init__(err, *args)
@@ -46,8 +46,8 @@ class APIStatusError(TalqueError):
 
     status_code: int
     body: str
-    reason: Optional[str]
-    message: Optional[str]
+    reason: str | None
+    message: str | None
 
     def __init__(
         self,
@@ -55,8 +55,8 @@ class APIStatusError(TalqueError):
         *,
         status_code: int,
         body: str = "",
-        reason: Optional[str] = None,
-        message: Optional[str] = None,
+        reason: str | None = None,
+        message: str | None = None,
     ) -> None:
         super().__init__(text)
         self.status_code = status_code
@@ -119,8 +119,8 @@ def _status_error(
     *,
     status_code: int,
     body: str,
-    reason: Optional[str],
-    message: Optional[str],
+    reason: str | None,
+    message: str | None,
 ) -> APIStatusError:
     """Builds the most specific :class:`APIStatusError` for a status code (used by the core)."""
     cls = _STATUS_CLASSES.get(status_code)

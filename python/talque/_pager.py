@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, List, Optional
+from collections.abc import Iterator
+from typing import Any
 
 from ._types import Ticket, TicketPage
 
@@ -14,29 +15,30 @@ _UNSET: Any = object()
 class PagerBase:
     """What the sync and async pagers share: the resume cursor and the current page."""
 
-    def __init__(self, core: Any, *, org_id: str, profile_id: Optional[str], limit: int) -> None:
+    def __init__(self, core: Any, *, org_id: str, profile_id: str | None, limit: int) -> None:
         self._core = core
         # While a page is partly handed out, the cursor that fetches it again; else _UNSET.
-        self._resume: Optional[str] = _UNSET
-        self._head: Optional[Iterator[Ticket]] = None
+        self._resume: str | None = _UNSET
+        self._head: Iterator[Ticket] | None = None
         self._last: Any = None
         self.org_id = org_id
         self.profile_id = profile_id
         self.limit = limit
 
     @property
-    def cursor(self) -> Optional[str]:
+    def cursor(self) -> str | None:
         """The cursor to pass to ``client.list(..., cursor=...)`` to resume this listing."""
         if self._resume is not _UNSET:
             return self._resume
-        return self._core.cursor
+        cursor: str | None = self._core.cursor
+        return cursor
 
     @property
     def finished(self) -> bool:
         """True once the last page has been fetched."""
         return bool(self._core.finished)
 
-    def _hold(self, start: Optional[str], tickets: List[Ticket]) -> None:
+    def _hold(self, start: str | None, tickets: list[Ticket]) -> None:
         """Takes a fetched page; until its last ticket is handed out, resuming refetches it."""
         self._resume = start
         self._head = iter(tickets[:-1])
@@ -91,5 +93,6 @@ class TicketPager(PagerBase):
                 if not page["tickets"]:
                     continue
                 self._hold(start, page["tickets"])
-            yield from self._head
+            # `or ()` only narrows the type for mypy: _head is set here.
+            yield from self._head or ()
             yield self._release()

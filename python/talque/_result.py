@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any
 
 from ._types import TicketResult
 
 __all__ = ["ReadResult"]
 
 
-class ReadResult(Dict[str, TicketResult]):
+class ReadResult(dict[str, TicketResult]):
     """A ``dict`` mapping every requested ticket id to its :class:`TicketResult`.
 
     Keys are the requested ids, deduplicated, in request order. An id the server did not
@@ -23,13 +23,13 @@ class ReadResult(Dict[str, TicketResult]):
     org_id: str
     provider: str
 
-    def __init__(self, results: Dict[str, TicketResult], *, org_id: str, provider: str) -> None:
+    def __init__(self, results: dict[str, TicketResult], *, org_id: str, provider: str) -> None:
         super().__init__(results)
         self.org_id = org_id
         self.provider = provider
 
     @property
-    def found(self) -> Dict[str, TicketResult]:
+    def found(self) -> dict[str, TicketResult]:
         """The results whose ``success`` is true."""
         return {key: value for key, value in self.items() if value.get("success")}
 
@@ -44,5 +44,5 @@ class ReadResult(Dict[str, TicketResult]):
         return (_rebuild, (dict(self), self.org_id, self.provider))
 
 
-def _rebuild(results: Dict[str, TicketResult], org_id: str, provider: str) -> ReadResult:
+def _rebuild(results: dict[str, TicketResult], org_id: str, provider: str) -> ReadResult:
     return ReadResult(results, org_id=org_id, provider=provider)

@@ -7,7 +7,7 @@ optional may be absent.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, TypedDict
+from typing import Any, TypedDict
 
 __all__ = ["Holder", "Ticket", "TicketPage", "TicketResult"]
 
@@ -15,13 +15,13 @@ __all__ = ["Holder", "Ticket", "TicketPage", "TicketResult"]
 class Holder(TypedDict, total=False):
     """A ticket holder or purchaser. Every key may be absent or null."""
 
-    email: Optional[str]
-    firstName: Optional[str]
-    lastName: Optional[str]
-    companyName: Optional[str]
-    jobTitle: Optional[str]
-    extUserId: Optional[str]
-    locale: Optional[str]
+    email: str | None
+    firstName: str | None
+    lastName: str | None
+    companyName: str | None
+    jobTitle: str | None
+    extUserId: str | None
+    locale: str | None
 
 
 class _TicketRequired(TypedDict):
@@ -31,15 +31,15 @@ class _TicketRequired(TypedDict):
     mtime: int
     provider: str
     isTest: bool
-    tickets: List[str]
-    categories: List[str]
+    tickets: list[str]
+    categories: list[str]
     course: str
     isVip: bool
-    eventIds: List[str]
-    extEventIds: List[str]
-    vendorIds: List[str]
-    extVendorIds: List[str]
-    checkIns: List[int]
+    eventIds: list[str]
+    extEventIds: list[str]
+    vendorIds: list[str]
+    extVendorIds: list[str]
+    checkIns: list[int]
     isCheckInReset: bool
     holder: Holder
 
@@ -47,13 +47,13 @@ class _TicketRequired(TypedDict):
 class Ticket(_TicketRequired, total=False):
     """One ticket. ``ctime``, ``mtime`` and ``checkIns`` are epoch milliseconds (UTC)."""
 
-    category: Optional[str]
-    extImageUrl: Optional[str]
-    mainId: Optional[str]
-    purchaser: Optional[Holder]
-    purchaseOrderId: Optional[str]
-    extPurchaseOrderId: Optional[str]
-    extSurveyId: Optional[str]
+    category: str | None
+    extImageUrl: str | None
+    mainId: str | None
+    purchaser: Holder | None
+    purchaseOrderId: str | None
+    extPurchaseOrderId: str | None
+    extSurveyId: str | None
     extData: Any
 
 
@@ -66,16 +66,16 @@ class TicketResult(TypedDict):
 
     success: bool
     reason: str
-    model: Optional[Ticket]
+    model: Ticket | None
 
 
 class TicketPage(TypedDict):
     """One page of a listing, as the API sent it."""
 
     orgId: str
-    tickets: List[Ticket]
-    cursor: Optional[str]
+    tickets: list[Ticket]
+    cursor: str | None
     more: bool
 
 
-TicketById = Dict[str, TicketResult]
+TicketById = dict[str, TicketResult]

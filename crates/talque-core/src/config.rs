@@ -102,7 +102,8 @@ impl ClientConfig {
     pub(crate) fn parsed_base_url(&self) -> Result<url::Url, Error> {
         let text = trim_base_url(&self.base_url);
         let parsed = url::Url::parse(text)
-            .map_err(|err| Error::Config(format!("base_url {text:?} is not a valid URL: {err}")))?;
+            // The URL itself is not quoted: it may carry a password.
+            .map_err(|err| Error::Config(format!("base_url is not a valid URL: {err}")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(Error::Config(format!(
                 "base_url must use http or https, not {:?}",

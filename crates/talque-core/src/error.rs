@@ -25,6 +25,9 @@ pub enum Error {
     },
     /// The connection could not be made, was dropped, or the body ended early.
     Connection(String),
+    /// The TLS handshake failed, e.g. an untrusted certificate. Not retried: unlike a
+    /// dropped connection, trying again gives the same answer.
+    Tls(String),
     /// An attempt took longer than the configured timeout.
     Timeout(String),
     /// The server answered 2xx with something that is not the documented JSON.
@@ -69,7 +72,7 @@ impl Error {
             Error::Status { status, .. } => {
                 matches!(status, 408 | 429) || (500..=599).contains(status)
             }
-            Error::InvalidResponse(_) | Error::Config(_) => false,
+            Error::Tls(_) | Error::InvalidResponse(_) | Error::Config(_) => false,
         }
     }
 }
@@ -112,6 +115,7 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::Connection(text) => write!(f, "connection error: {text}"),
+            Error::Tls(text) => write!(f, "TLS error: {text}"),
             Error::Timeout(text) => write!(f, "timeout: {text}"),
             Error::InvalidResponse(text) => write!(f, "invalid response: {text}"),
             Error::Config(text) => write!(f, "invalid configuration: {text}"),

@@ -142,9 +142,32 @@ fn transport_error(err: reqwest::Error) -> Error {
         Error::Timeout(text)
     } else if err.is_builder() {
         Error::Config(text)
+    } else if caused_by_tls(&err) {
+        Error::Tls(text)
     } else {
         Error::Connection(text)
     }
+}
+
+/// Whether a rustls error (a failed handshake or certificate check) is among the causes.
+/// `std::io::Error` hides the error it wraps from `source()`, so it is unwrapped by hand.
+fn caused_by_tls(err: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = err.source();
+    while let Some(cause) = source {
+        if cause.downcast_ref::<rustls::Error>().is_some() {
+            return true;
+        }
+        if let Some(inner) = cause
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            if inner.downcast_ref::<rustls::Error>().is_some() {
+                return true;
+            }
+        }
+        source = cause.source();
+    }
+    false
 }
 
 fn body_error(err: reqwest::Error) -> Error {

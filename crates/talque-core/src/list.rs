@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::client::Client;
 use crate::error::Error;
 use crate::events::EventSink;
-use crate::shape::{self, AnyString, ObjectArray, StringOrNull};
+use crate::shape::{self, AnyString, MapOnly, ObjectArray, StringOrNull};
 
 /// The arguments of one list call.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,7 +82,7 @@ impl Client {
 ///
 /// Public so that benchmarks and fuzzers can exercise the decoding path without a network.
 pub fn parse_list_page(body: Bytes) -> Result<ListPage, Error> {
-    let shape: ListShape = shape::parse(&body, "list response")?;
+    let MapOnly(shape): MapOnly<ListShape> = shape::parse(&body, "list response")?;
     Ok(ListPage {
         cursor: shape.cursor.0,
         more: shape.more,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::client::Client;
 use crate::error::Error;
 use crate::events::EventSink;
-use crate::shape::{self, AnyString, ObjectOf, ObjectOrNull};
+use crate::shape::{self, AnyString, MapOnly, ObjectOf, ObjectOrNull};
 
 /// One read request's ids and the exact validated body the server answered with.
 #[derive(Clone, Debug)]
@@ -36,7 +36,7 @@ struct ReadShape {
     #[allow(dead_code)]
     provider: AnyString,
     #[allow(dead_code)]
-    ticket_by_id: ObjectOf<ItemShape>,
+    ticket_by_id: ObjectOf<MapOnly<ItemShape>>,
 }
 
 #[derive(Deserialize)]
@@ -117,7 +117,7 @@ fn dedup(ids: &[String]) -> Vec<String> {
 
 /// Checks a 200 body of the read endpoint.
 pub(crate) fn check_read_body(body: &[u8]) -> Result<(), Error> {
-    shape::parse::<ReadShape>(body, "read response").map(|_| ())
+    shape::parse::<MapOnly<ReadShape>>(body, "read response").map(|_| ())
 }
 
 #[cfg(test)]

@@ -6,12 +6,11 @@ import argparse
 import signal
 import sys
 import threading
-from typing import List, Optional
 
 from ._server import FakeServer
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m talque.testing", description="Serve a fake Talque Ticket API on loopback."
     )
@@ -36,7 +35,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     )
     for name, value in server.env().items():
         print(f"export {name}={value}")
-    orgs = ", ".join(f"{org['org_id']} ({org['ticket_count']} tickets{', forbidden' if org['forbidden'] else ''})" for org in server.orgs)
+    orgs = ", ".join(
+        f"{org['org_id']} ({org['ticket_count']} tickets"
+        f"{', forbidden' if org['forbidden'] else ''})"
+        for org in server.orgs
+    )
     print(f"# orgs: {orgs}", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

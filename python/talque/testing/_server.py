@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, List, Optional, Sequence, Union
+from collections.abc import Sequence
+from typing import Any
 
 from .._client import TalqueClient
 from .._talque import FakeServerHandle
@@ -57,13 +58,13 @@ class FakeServer:
         latency_ms: int = 0,
         fault_rate: float = 0.0,
         fault_seed: int = 0,
-        fault_kinds: Optional[Sequence[str]] = None,
-        max_limit: Optional[int] = None,
-        max_read_ids: Optional[int] = None,
-        tickets_file: Union[str, "os.PathLike[str]", None] = None,
-        orgs: Optional[List[Dict[str, Any]]] = None,
+        fault_kinds: Sequence[str] | None = None,
+        max_limit: int | None = None,
+        max_read_ids: int | None = None,
+        tickets_file: str | os.PathLike[str] | None = None,
+        orgs: list[dict[str, Any]] | None = None,
     ) -> None:
-        config: Dict[str, Any] = {
+        config: dict[str, Any] = {
             "tickets": tickets,
             "seed": seed,
             "port": port,
@@ -86,7 +87,7 @@ class FakeServer:
         self.client_id = client_id
         self.secret = secret
         self.url: str = self._handle.url
-        self.orgs: List[Dict[str, Any]] = json.loads(self._handle.orgs_json())
+        self.orgs: list[dict[str, Any]] = json.loads(self._handle.orgs_json())
 
     @property
     def org_id(self) -> str:
@@ -105,7 +106,7 @@ class FakeServer:
         kwargs.setdefault("base_url", self.url)
         return TalqueClient(**kwargs)
 
-    def env(self) -> Dict[str, str]:
+    def env(self) -> dict[str, str]:
         """The ``TALQUE_*`` environment variables that point a client at this server."""
         return {
             "TALQUE_BASE_URL": self.url,
@@ -113,17 +114,19 @@ class FakeServer:
             "TALQUE_SECRET": self.secret,
         }
 
-    def tickets(self, org_id: Optional[str] = None, profile_id: Optional[str] = None) -> List[Dict[str, Any]]:
+    def tickets(
+        self, org_id: str | None = None, profile_id: str | None = None
+    ) -> list[dict[str, Any]]:
         """The tickets of an org (default: the main org) exactly as the server serves them."""
         text = self._handle.tickets_json(org_id or self.org_id, profile_id)
         if text is None:
             raise KeyError(f"the fake server has no org {org_id!r}")
-        result: List[Dict[str, Any]] = json.loads(text)
+        result: list[dict[str, Any]] = json.loads(text)
         return result
 
-    def requests(self, endpoint: Optional[str] = None) -> List[Dict[str, Any]]:
+    def requests(self, endpoint: str | None = None) -> list[dict[str, Any]]:
         """The API requests received so far, oldest first; ``endpoint`` is "list" or "read"."""
-        entries: List[Dict[str, Any]] = json.loads(self._handle.requests_json())
+        entries: list[dict[str, Any]] = json.loads(self._handle.requests_json())
         if endpoint is None:
             return entries
         suffix = f"/api/v1/ticket/{endpoint}"
@@ -140,10 +143,10 @@ class FakeServer:
         endpoint: str = "any",
         times: int = 1,
         skip: int = 0,
-        status: Optional[int] = None,
-        retry_after: Optional[str] = None,
-        delay_ms: Optional[int] = None,
-        body: Optional[str] = None,
+        status: int | None = None,
+        retry_after: str | None = None,
+        delay_ms: int | None = None,
+        body: str | None = None,
     ) -> None:
         """Scripts a fault for the next matching requests (after ``skip`` of them pass).
 
@@ -154,7 +157,7 @@ class FakeServer:
         """
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {FAULT_KINDS}")
-        rule: Dict[str, Any] = {"kind": kind, "endpoint": endpoint, "times": times, "skip": skip}
+        rule: dict[str, Any] = {"kind": kind, "endpoint": endpoint, "times": times, "skip": skip}
         extras = {"status": status, "retry_after": retry_after, "delay_ms": delay_ms, "body": body}
         rule.update({key: value for key, value in extras.items() if value is not None})
         self._handle.push_faults_json(json.dumps([rule]))
@@ -167,7 +170,9 @@ class FakeServer:
         """Adds ``ms`` milliseconds to every API request from now on."""
         self._handle.set_latency_ms(ms)
 
-    def set_random_faults(self, rate: float, seed: int = 0, kinds: Optional[Sequence[str]] = None) -> None:
+    def set_random_faults(
+        self, rate: float, seed: int = 0, kinds: Sequence[str] | None = None
+    ) -> None:
         """Injects seeded random faults on ``rate`` of the API requests (0 turns them off).
 
         Kinds: status_500, status_502, status_503, status_429 (with Retry-After 0 or 1),
@@ -175,16 +180,16 @@ class FakeServer:
         """
         self._handle.set_random_faults(rate, seed, list(kinds) if kinds is not None else None)
 
-    def stats(self) -> Dict[str, Any]:
+    def stats(self) -> dict[str, Any]:
         """Counts of requests served and faults injected."""
-        result: Dict[str, Any] = json.loads(self._handle.stats_json())
+        result: dict[str, Any] = json.loads(self._handle.stats_json())
         return result
 
     def stop(self) -> None:
         """Stops the server. Idempotent."""
         self._handle.stop()
 
-    def __enter__(self) -> "FakeServer":
+    def __enter__(self) -> FakeServer:
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
