@@ -10,14 +10,12 @@ import contextlib
 import logging
 import os
 import pickle
-import queue
 import re
 import signal
 import socket
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterator
@@ -26,6 +24,7 @@ from typing import Any
 import pytest
 
 import talque
+from _lines import LineReader as _Lines
 from talque.testing import FakeServer
 
 LIST = "/api/v1/ticket/list"
@@ -804,29 +803,6 @@ CTRL_C_CHILD = textwrap.dedent(
     print("returned", flush=True)
     """
 )
-
-
-class _Lines:
-    """Reads a pipe on a thread so that waiting for a line can time out."""
-
-    def __init__(self, stream: Any) -> None:
-        self._queue: queue.Queue[str] = queue.Queue()
-        self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True)
-        self._thread.start()
-
-    def _pump(self, stream: Any) -> None:
-        for line in stream:
-            self._queue.put(line.rstrip("\n"))
-        self._queue.put("<eof>")
-
-    def join(self) -> None:
-        self._thread.join(timeout=10)
-
-    def next(self, timeout: float) -> str:
-        try:
-            return self._queue.get(timeout=timeout)
-        except queue.Empty:
-            return "<timeout>"
 
 
 @contextlib.contextmanager

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import queue
 import signal
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from typing import Any
 import pytest
 
 import talque
+from _lines import LineReader as _Lines
 from talque.testing import FakeServer
 
 THREADS = 8
@@ -273,29 +273,6 @@ CTRL_C_CHILD = textwrap.dedent(
 )
 
 LATENCY_MS = 1_500
-
-
-class _Lines:
-    """Reads a pipe on a thread so that waiting for a line can time out."""
-
-    def __init__(self, stream: Any) -> None:
-        self._queue: queue.Queue[str] = queue.Queue()
-        self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True)
-        self._thread.start()
-
-    def _pump(self, stream: Any) -> None:
-        for line in stream:
-            self._queue.put(line.rstrip("\n"))
-        self._queue.put("<eof>")
-
-    def join(self) -> None:
-        self._thread.join(timeout=10)
-
-    def next(self, timeout: float) -> str:
-        try:
-            return self._queue.get(timeout=timeout)
-        except queue.Empty:
-            return "<timeout>"
 
 
 @contextlib.contextmanager

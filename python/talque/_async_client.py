@@ -59,11 +59,7 @@ class AsyncTalqueClient(ClientBase):
             prefetch: Request the next page while you consume the current one (one page
                 of look-ahead; its failure surfaces only when you reach that page).
         """
-        org_id, profile_id, limit, cursor = self._pager_args(org_id, profile_id, limit, cursor)
-        if not isinstance(prefetch, bool):
-            raise TypeError(f"prefetch must be a bool, not {type(prefetch).__name__}")
-        core = self._core.pager(org_id, profile_id, limit, cursor, prefetch)
-        return AsyncTicketPager(core, org_id=org_id, profile_id=profile_id, limit=limit)
+        return self._pager(AsyncTicketPager, org_id, profile_id, limit, cursor, prefetch)
 
     async def aclose(self) -> None:
         """Closes the client's connections. Further calls raise :class:`TalqueError`."""

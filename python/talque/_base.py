@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, TypeVar
 
 from . import _validate
 from ._exceptions import TalqueError
+from ._pager import PagerBase
 from ._talque import CoreClient, __version__
+
+PagerT = TypeVar("PagerT", bound=PagerBase)
 
 __all__ = ["DEFAULT_BASE_URL", "ClientBase"]
 
@@ -111,15 +114,25 @@ class ClientBase:
         self._check_open()
         return org, prov, ids
 
-    def _pager_args(
-        self, org_id: object, profile_id: object, limit: object, cursor: object
-    ) -> tuple[str, str | None, int, str | None]:
+    def _pager(
+        self,
+        pager_class: type[PagerT],
+        org_id: object,
+        profile_id: object,
+        limit: object,
+        cursor: object,
+        prefetch: object,
+    ) -> PagerT:
+        """Checks the arguments of ``list`` and makes the (sync or async) pager."""
         org = _validate.text("org_id", org_id)
         profile = _validate.optional_text("profile_id", profile_id)
         size = _validate.integer("limit", limit, minimum=1)
         start = _validate.optional_text("cursor", cursor)
+        if not isinstance(prefetch, bool):
+            raise TypeError(f"prefetch must be a bool, not {type(prefetch).__name__}")
         self._check_open()
-        return org, profile, size, start
+        core = self._core.pager(org, profile, size, start, prefetch)
+        return pager_class(core, org_id=org, profile_id=profile, limit=size)
 
     def __repr__(self) -> str:
         return (
