@@ -85,26 +85,34 @@ impl Fetch {
         page: &ListPage,
         client: Client,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let parsed = parse_body(py, &page.body)?;
+        // The next page is requested before this one is parsed, so that the network
+        // overlaps the decoding. The cursor itself advances only once this page has
+        // reached Python (and checks the page's cursor then; a prefetch for a page the
+        // check rejects is simply dropped).
         let next = {
-            let mut state = lock(&self.state);
-            if state.fetching != Some(self.number) {
-                return Err(PyRuntimeError::new_err(
-                    "this page fetch was abandoned; the pager has moved on",
-                ));
+            let state = lock(&self.state);
+            match (state.prefetch_enabled && page.more, &page.cursor) {
+                (true, Some(cursor)) => state.cursor.next_request().map(|mut request| {
+                    request.cursor = Some(cursor.clone());
+                    request
+                }),
+                _ => None,
             }
-            state.cursor.advance(page).map_err(TalqueErr)?;
-            state
-                .prefetch_enabled
-                .then(|| state.cursor.next_request())
-                .flatten()
         };
         // Started outside the lock: it calls into Python (the logger), which may switch
         // threads. No other fetch can begin meanwhile, since this one is still in progress.
-        if let Some(next) = next {
-            let prefetch = Prefetch::start(py, client, next)?;
-            lock(&self.state).prefetch = Some(prefetch);
+        let prefetch = next
+            .map(|next| Prefetch::start(py, client, next))
+            .transpose()?;
+        let parsed = parse_body(py, &page.body)?;
+        let mut state = lock(&self.state);
+        if state.fetching != Some(self.number) {
+            return Err(PyRuntimeError::new_err(
+                "this page fetch was abandoned; the pager has moved on",
+            ));
         }
+        state.cursor.advance(page).map_err(TalqueErr)?;
+        state.prefetch = prefetch;
         Ok(parsed.into_any())
     }
 }
