@@ -1,0 +1,203 @@
+"""The measured child for the sync scenarios (list, read, stream-rss): talque and two peers.
+
+    python bench/sync_peers.py list --client talque|httpx|requests --url U --org O --limit N
+    python bench/sync_peers.py read --client ... --url U --org O --provider P --ids FILE
+
+prints one JSON line (see ``common.emit``). ``--verify`` adds a digest of every ticket
+(sorted-key JSON) so the parent can check that all clients return the same data; it is off
+in measured runs, where the consumer only counts (no ticket is kept: RSS stays the client's).
+The peers are what a careful engineer writes: one client/session, keep-alive, explicit
+Content-Type, an error on non-2xx, orjson (httpx) or the stdlib json (requests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import common
+
+CLIENTS = ("talque", "httpx", "requests")
+PEER_LABEL = {"talque": "talque", "httpx": "httpx+orjson", "requests": "requests+json"}
+LIST_PATH = "/api/v1/ticket/list"
+READ_PATH = "/api/v1/ticket/read"
+# The fake server's big organization (its "# orgs:" line); the ticket count is --tickets.
+ORG_ID = "orgDemo0000000000001"
+
+
+def _headers() -> dict[str, str]:
+    return {
+        "X-TQ-CLIENT-ID": os.environ["TALQUE_CLIENT_ID"],
+        "X-TQ-SECRET": os.environ["TALQUE_SECRET"],
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+    }
+
+
+# --- list: a generator of tickets per client ---------------------------------------------
+
+
+def list_talque(url: str, org: str, limit: int) -> Iterator[Any]:
+    import talque
+
+    with talque.TalqueClient(base_url=url) as client:
+        yield from client.list(org, limit=limit, prefetch=True)
+
+
+def list_httpx(url: str, org: str, limit: int) -> Iterator[dict[str, Any]]:
+    import httpx
+    import orjson
+
+    with httpx.Client(base_url=url, headers=_headers(), timeout=30.0) as client:
+        cursor = None
+        while True:
+            body = orjson.dumps({"orgId": org, "limit": limit, "cursor": cursor})
+            response = client.post(LIST_PATH, content=body)
+            response.raise_for_status()
+            page = orjson.loads(response.content)
+            yield from page["tickets"]
+            if not page["more"]:
+                return
+            cursor = page["cursor"]
+
+
+def list_requests(url: str, org: str, limit: int) -> Iterator[dict[str, Any]]:
+    import requests
+
+    with requests.Session() as session:
+        session.headers.update(_headers())
+        cursor = None
+        while True:
+            body = json.dumps({"orgId": org, "limit": limit, "cursor": cursor})
+            response = session.post(url + LIST_PATH, data=body, timeout=30.0)
+            response.raise_for_status()
+            page = json.loads(response.content)
+            yield from page["tickets"]
+            if not page["more"]:
+                return
+            cursor = page["cursor"]
+
+
+# --- read: {id: result} per client -------------------------------------------------------
+
+
+def read_talque(url: str, org: str, provider: str, ids: list[str], batch: int) -> dict[str, Any]:
+    import talque
+
+    with talque.TalqueClient(base_url=url, batch_size=batch) as client:
+        return dict(client.read(org, provider, ids))
+
+
+def read_httpx(url: str, org: str, provider: str, ids: list[str], batch: int) -> dict[str, Any]:
+    import httpx
+    import orjson
+
+    merged: dict[str, Any] = {}
+    with httpx.Client(base_url=url, headers=_headers(), timeout=30.0) as client:
+        for i in range(0, len(ids), batch):
+            body = {"orgId": org, "provider": provider, "ticketIdList": ids[i : i + batch]}
+            response = client.post(READ_PATH, content=orjson.dumps(body))
+            response.raise_for_status()
+            merged.update(orjson.loads(response.content)["ticketById"])
+    return merged
+
+
+def read_requests(url: str, org: str, provider: str, ids: list[str], batch: int) -> dict[str, Any]:
+    import requests
+
+    merged: dict[str, Any] = {}
+    with requests.Session() as session:
+        session.headers.update(_headers())
+        for i in range(0, len(ids), batch):
+            body = {"orgId": org, "provider": provider, "ticketIdList": ids[i : i + batch]}
+            response = session.post(url + READ_PATH, data=json.dumps(body), timeout=30.0)
+            response.raise_for_status()
+            merged.update(json.loads(response.content)["ticketById"])
+    return merged
+
+
+LISTS = {"talque": list_talque, "httpx": list_httpx, "requests": list_requests}
+READS = {"talque": read_talque, "httpx": read_httpx, "requests": read_requests}
+
+
+def _digest(item: Any) -> bytes:
+    return json.dumps(item, sort_keys=True, ensure_ascii=False).encode()
+
+
+def child_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description="One measured run of a sync scenario.")
+    parser.add_argument("mode", choices=("list", "read"))
+    parser.add_argument("--client", choices=CLIENTS, required=True)
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--org", default=ORG_ID)
+    parser.add_argument("--limit", type=int, default=1000, help="list page size")
+    parser.add_argument("--provider", default="pretix")
+    parser.add_argument("--ids", help="read: a JSON file with the id list")
+    parser.add_argument("--batch", type=int, default=100, help="read: ids per request")
+    parser.add_argument("--verify", action="store_true", help="also digest every ticket")
+    args = parser.parse_args(argv)
+    out: dict[str, Any] = {"client": args.client}
+    if args.mode == "list":
+        h = hashlib.sha256()
+        count, first, last = 0, None, None
+        start = time.perf_counter()
+        for ticket in LISTS[args.client](args.url, args.org, args.limit):
+            count += 1
+            if args.verify:
+                h.update(_digest(ticket))
+                first = first or ticket["orgTicketId"]
+                last = ticket["orgTicketId"]
+        wall = time.perf_counter() - start
+        out.update(count=count, tickets_per_s=round(count / wall, 1))
+        if args.verify:
+            out.update(digest=h.hexdigest(), first=first, last=last)
+    else:
+        ids = json.loads(Path(args.ids).read_text())
+        start = time.perf_counter()
+        result = READS[args.client](args.url, args.org, args.provider, ids, args.batch)
+        wall = time.perf_counter() - start
+        found = sum(1 for v in result.values() if v["success"])
+        out.update(count=len(result), found=found, ids_per_s=round(len(ids) / wall, 1))
+        if args.verify:
+            out["digest"] = hashlib.sha256(_digest(result)).hexdigest()
+    common.emit({**out, "wall_s": round(wall, 4), **common.process_usage()})
+    return 0
+
+
+def child_argv(mode: str, client: str, url: str, *extra: str) -> list[str]:
+    return [str(Path(__file__).resolve()), mode, "--client", client, "--url", url, *extra]
+
+
+def verify_same(outs: dict[str, dict[str, Any]], keys: tuple[str, ...]) -> None:
+    """All clients' verify-mode outputs agree on ``keys``; raises otherwise."""
+    ref = outs["talque"]
+    for client, out in outs.items():
+        if any(out[k] != ref[k] for k in keys):
+            raise AssertionError(
+                f"{client} disagrees with talque: "
+                f"{ {k: out[k] for k in keys} } != { {k: ref[k] for k in keys} }"
+            )
+
+
+def run_alternating(
+    repeat: int, argv_for: Any, env: dict[str, str], tags: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """``repeat`` rounds of one fresh child per client, rotating who goes first."""
+    runs = []
+    for rep in range(repeat):
+        k = rep % len(CLIENTS)
+        for client in CLIENTS[k:] + CLIENTS[:k]:
+            out = common.run_child(argv_for(client), env)
+            runs.append(dict(out, repeat=rep, **tags))
+    return runs
+
+
+if __name__ == "__main__":
+    sys.exit(child_main(sys.argv[1:]))
