@@ -11,6 +11,7 @@ import importlib.metadata
 import os
 import re
 import sysconfig
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,29 @@ def test_the_wheel_ships_stubs_marker_extension_and_helpers() -> None:
     assert metadata["License-Expression"] == "MIT"
     entry_points = importlib.metadata.entry_points(group="pytest11")
     assert any(ep.value == "talque.testing._pytest_plugin" for ep in entry_points)
+
+
+@only_from_wheel
+def test_the_sdist_carries_the_whole_workspace() -> None:
+    sdists = sorted((ROOT / "dist").glob(f"talque-{talque.__version__}.tar.gz"))
+    assert sdists, "`make test` builds the sdist into dist/"
+    with tarfile.open(sdists[0]) as archive:
+        prefix = f"talque-{talque.__version__}/"
+        names = {name.removeprefix(prefix) for name in archive.getnames()}
+    required = {
+        "pyproject.toml",
+        "Cargo.toml",
+        "Cargo.lock",
+        "LICENSE",
+        "README.md",
+        "src/lib.rs",
+        "crates/talque-core/Cargo.toml",
+        "crates/talque-core/src/lib.rs",
+        "crates/talque-fake/Cargo.toml",
+        "crates/talque-fake/src/lib.rs",
+        "python/talque/__init__.py",
+        "python/talque/_talque.pyi",
+        "python/talque/py.typed",
+    }
+    assert required <= names
+    assert not [name for name in names if name.endswith((".so", ".whl"))]

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import contextlib
 import inspect
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,6 +49,21 @@ def readme_server() -> Iterator[FakeServer]:
         yield server
 
 
+@contextlib.contextmanager
+def _restored_logging() -> Iterator[None]:
+    """Undoes a block's logging.basicConfig() and logger levels, which would outlive it."""
+    loggers = [logging.getLogger(), logging.getLogger("talque")]
+    saved = [(logger, logger.level, logger.handlers[:]) for logger in loggers]
+    try:
+        yield
+    finally:
+        for logger, level, handlers in saved:
+            logger.setLevel(level)
+            for handler in logger.handlers[:]:
+                if handler not in handlers:
+                    logger.removeHandler(handler)
+
+
 def test_the_readme_has_python_examples() -> None:
     assert len(_blocks()) >= 8
 
@@ -71,12 +88,13 @@ def test_readme_block_runs(
         source, f"README.md:{line}", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True
     )
     namespace: dict[str, Any] = {"__name__": "__readme__"}
-    outcome = eval(code, namespace)  # exec, but returns the coroutine of a top-level await
-    if inspect.iscoroutine(outcome):
-        asyncio.run(outcome)
-    for name, function in list(namespace.items()):
-        if name.startswith("test_") and inspect.isfunction(function):
-            _call_test(function, monkeypatch)
+    with _restored_logging():
+        outcome = eval(code, namespace)  # exec, but returns the coroutine of a top-level await
+        if inspect.iscoroutine(outcome):
+            asyncio.run(outcome)
+        for name, function in list(namespace.items()):
+            if name.startswith("test_") and inspect.isfunction(function):
+                _call_test(function, monkeypatch)
 
 
 def _call_test(function: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -229,6 +229,30 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectOfVisitor<T> {
     }
 }
 
+/// A serde-derived struct that must come as a JSON object. Derived structs also accept an
+/// array of their fields in order (`["o", [], null, false]`), which the API never sends.
+pub(crate) struct MapOnly<T>(pub(crate) T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for MapOnly<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(MapOnlyVisitor(PhantomData))
+    }
+}
+
+struct MapOnlyVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for MapOnlyVisitor<T> {
+    type Value = MapOnly<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(MapOnly)
+    }
+}
+
 #[cfg(test)]
 // A failing test should stop loudly; the no-panic rule is for library code.
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -283,29 +307,5 @@ mod tests {
         assert!(message.unwrap_or_default().contains("UTF-8"));
         let message = parse::<Probe>(b"{", "probe").err().map(|e| e.to_string());
         assert!(message.unwrap_or_default().contains("not valid JSON"));
-    }
-}
-
-/// A serde-derived struct that must come as a JSON object. Derived structs also accept an
-/// array of their fields in order (`["o", [], null, false]`), which the API never sends.
-pub(crate) struct MapOnly<T>(pub(crate) T);
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for MapOnly<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(MapOnlyVisitor(PhantomData))
-    }
-}
-
-struct MapOnlyVisitor<T>(PhantomData<T>);
-
-impl<'de, T: Deserialize<'de>> Visitor<'de> for MapOnlyVisitor<T> {
-    type Value = MapOnly<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(MapOnly)
     }
 }
