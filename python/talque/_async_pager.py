@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
+from ._frames import pandas_frame, polars_frame
 from ._pager import PagerBase
 from ._types import Ticket, TicketPage
+
+if TYPE_CHECKING:
+    import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+    import polars as pl
+    import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
 
 __all__ = ["AsyncTicketPager"]
 
@@ -19,6 +26,9 @@ class AsyncTicketPager(PagerBase):
     is where to resume, with the same guarantees as :attr:`talque.TicketPager.cursor`: after
     an exception (or a cancellation) escapes the iteration,
     ``client.list(org_id, cursor=pager.cursor)`` loses and repeats nothing.
+
+    ``await pager.to_arrow()``, ``to_pandas()`` and ``to_polars()`` collect the remaining
+    tickets into one table, as on :class:`talque.TicketPager`.
     """
 
     async def pages(self) -> AsyncIterator[TicketPage]:
@@ -56,3 +66,26 @@ class AsyncTicketPager(PagerBase):
             for ticket in self._head or ():
                 yield ticket
             yield self._release()
+
+    async def to_arrow(self, *, progress: bool = False) -> pa.Table:
+        """The remaining tickets as a ``pyarrow.Table``: see :meth:`talque.TicketPager.to_arrow`.
+
+        Each page is converted on the event loop as it arrives (a few milliseconds a page).
+        """
+        return await self._table("arrow", progress)
+
+    async def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
+        """The remaining tickets as a pandas DataFrame, structs flattened (``holder.email``)."""
+        return pandas_frame(await self._table("pandas", progress))
+
+    async def to_polars(self, *, progress: bool = False) -> pl.DataFrame:
+        """The remaining tickets as a polars DataFrame; ``holder`` and ``purchaser`` are structs."""
+        return polars_frame(await self._table("polars", progress))
+
+    async def _table(self, target: str, progress: object) -> pa.Table:
+        with self._builder(target, progress) as builder:
+            if self._head is not None:
+                builder.add(self._rest())
+            async for page in self.pages():
+                builder.add(page["tickets"])
+        return builder.table()

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from . import _html
+from ._frames import TableBuilder, pandas_frame, polars_frame
 from ._types import Ticket, TicketPage
+
+if TYPE_CHECKING:
+    import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+    import polars as pl
+    import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
 
 __all__ = ["PagerBase", "TicketPager"]
 
@@ -55,6 +62,29 @@ class PagerBase:
         self._resume = _UNSET
         return last
 
+    def _rest(self) -> list[Ticket]:
+        """The tickets of the current page not yet handed out, ending that page."""
+        rest = list(self._head or ())
+        rest.append(self._release())
+        return rest
+
+    def _builder(self, target: str, progress: object) -> TableBuilder:
+        # Imports the optional packages now, so a missing one fails before any fetch.
+        return TableBuilder(target, progress=progress, total=None, desc=self.org_id)
+
+    def _fields(self) -> list[tuple[str, object]]:
+        return [
+            ("org_id", self.org_id),
+            ("profile_id", self.profile_id),
+            ("limit", self.limit),
+            ("cursor", self.cursor),
+            ("finished", self.finished),
+        ]
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view of the pager: its state only, without touching the network."""
+        return _html.summary(type(self).__name__, self._fields())
+
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(org_id={self.org_id!r}, profile_id={self.profile_id!r}, "
@@ -73,6 +103,9 @@ class TicketPager(PagerBase):
     ``client.list(org_id, cursor=pager.cursor)`` continues with no ticket lost or repeated.
     If you stop in the middle of a page, ``cursor`` still points at that page, so resuming
     repeats its tickets rather than losing them.
+
+    :meth:`to_arrow`, :meth:`to_pandas` and :meth:`to_polars` collect the remaining tickets
+    into one table (see the README's "DataFrames and notebooks").
     """
 
     def pages(self) -> Iterator[TicketPage]:
@@ -96,3 +129,46 @@ class TicketPager(PagerBase):
             # `or ()` only narrows the type for mypy: _head is set here.
             yield from self._head or ()
             yield self._release()
+
+    def to_arrow(self, *, progress: bool = False) -> pa.Table:
+        """The remaining tickets as a ``pyarrow.Table`` with talque's fixed ticket schema.
+
+        Consumes the pager (from where iteration stopped), converting each page as it
+        arrives. ``holder`` and ``purchaser`` are structs, timestamps ``timestamp[ms, UTC]``,
+        ``extData`` compact JSON text; fields the schema does not know are dropped. An
+        empty listing gives an empty table with every column.
+
+        Args:
+            progress: Show a ``tqdm.auto`` bar counting tickets (needs ``talque[progress]``).
+
+        Raises:
+            ImportError: pyarrow is missing (``pip install 'talque[arrow]'``); raised
+                before anything is fetched.
+            TalqueError: a page failed. The tickets converted so far are not returned;
+                :attr:`cursor` points at the failed page.
+        """
+        return self._table("arrow", progress)
+
+    def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
+        """The remaining tickets as a pandas DataFrame (needs ``talque[pandas]``).
+
+        Like :meth:`to_arrow`, with ``holder`` and ``purchaser`` flattened into
+        ``holder.email``, ``holder.firstName``, ... columns and timestamps as
+        ``datetime64[ms, UTC]``.
+        """
+        return pandas_frame(self._table("pandas", progress))
+
+    def to_polars(self, *, progress: bool = False) -> pl.DataFrame:
+        """The remaining tickets as a polars DataFrame (needs ``talque[polars]``).
+
+        Like :meth:`to_arrow`: ``holder`` and ``purchaser`` stay structs.
+        """
+        return polars_frame(self._table("polars", progress))
+
+    def _table(self, target: str, progress: object) -> pa.Table:
+        with self._builder(target, progress) as builder:
+            if self._head is not None:
+                builder.add(self._rest())
+            for page in self.pages():
+                builder.add(page["tickets"])
+        return builder.table()

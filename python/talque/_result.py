@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._types import TicketResult
+from . import _html
+from ._frames import TableBuilder, pandas_frame, polars_frame
+from ._types import Ticket, TicketResult
+
+if TYPE_CHECKING:
+    import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+    import polars as pl
+    import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
 
 __all__ = ["ReadResult"]
 
@@ -14,6 +21,9 @@ class ReadResult(dict[str, TicketResult]):
 
     Keys are the requested ids, deduplicated, in request order. An id the server did not
     answer for is present with ``success`` False and reason ``"MISSING_FROM_RESPONSE"``.
+
+    :meth:`to_arrow`, :meth:`to_pandas` and :meth:`to_polars` give the found tickets as
+    a table, with the same schema as :meth:`talque.TicketPager.to_arrow`.
 
     Attributes:
         org_id: The organization that was read.
@@ -40,9 +50,66 @@ class ReadResult(dict[str, TicketResult]):
             f"ids={len(self)}, found={found})"
         )
 
+    def to_arrow(self, *, progress: bool = False) -> pa.Table:
+        """The found tickets, in request order, as a ``pyarrow.Table`` (``talque[arrow]``).
+
+        The schema is :meth:`talque.TicketPager.to_arrow`'s; ids that were not found have
+        no row. ``progress`` shows a ``tqdm.auto`` bar counting tickets.
+        """
+        return self._table("arrow", progress)
+
+    def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
+        """The found tickets as a pandas DataFrame, ``holder``/``purchaser`` flattened."""
+        return pandas_frame(self._table("pandas", progress))
+
+    def to_polars(self, *, progress: bool = False) -> pl.DataFrame:
+        """The found tickets as a polars DataFrame; ``holder``/``purchaser`` stay structs."""
+        return polars_frame(self._table("polars", progress))
+
+    def _tickets(self) -> list[Ticket]:
+        found = (value.get("model") for value in self.values() if value.get("success"))
+        return [model for model in found if model is not None]
+
+    def _table(self, target: str, progress: object) -> pa.Table:
+        tickets = self._tickets()
+        with TableBuilder(target, progress=progress, total=len(tickets), desc=self.org_id) as b:
+            for start in range(0, len(tickets), _CHUNK):
+                b.add(tickets[start : start + _CHUNK])
+        return b.table()
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: counts and the first results, from memory (no request)."""
+        rows = [
+            (ticket_id, value.get("reason"), _holder_name(value.get("model")))
+            for ticket_id, value in list(self.items())[:_PREVIEW]
+        ]
+        found = sum(1 for value in self.values() if value.get("success"))
+        fields = [("org_id", self.org_id), ("provider", self.provider), ("ids", len(self))]
+        return _html.summary(
+            "ReadResult",
+            [*fields, ("found", found)],
+            header=("ticket id", "reason", "holder"),
+            rows=rows,
+            more=len(self) - len(rows),
+        )
+
     def __reduce__(self) -> Any:
         return (_rebuild, (dict(self), self.org_id, self.provider))
 
 
 def _rebuild(results: dict[str, TicketResult], org_id: str, provider: str) -> ReadResult:
     return ReadResult(results, org_id=org_id, provider=provider)
+
+
+# Tickets converted per record batch (and per progress-bar step) of a read.
+_CHUNK = 1000
+# Results shown by _repr_html_.
+_PREVIEW = 10
+
+
+def _holder_name(model: Ticket | None) -> str:
+    holder: Any = model.get("holder") if isinstance(model, dict) else None
+    if not isinstance(holder, dict):
+        return ""
+    names = (holder.get("firstName"), holder.get("lastName"))
+    return " ".join(name for name in names if isinstance(name, str) and name)
