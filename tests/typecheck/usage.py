@@ -13,6 +13,8 @@ import pickle
 import sys
 from typing import Any
 
+import polars as pl
+
 import talque
 from talque import (
     DEFAULT_BASE_URL,
@@ -220,6 +222,34 @@ def fake_server() -> None:
     server.stop()
 
 
+def frames(server: FakeServer) -> None:
+    """DataFrames; pyarrow and pandas ship no types, so their objects are Any to mypy."""
+    with server.client() as client:
+        table = client.list(server.org_id, limit=500).to_arrow()
+        assert table.num_rows == len(server.tickets())
+        frame = client.list(server.org_id).to_pandas(progress=False)
+        assert str(frame["ctime"].dtype) == "datetime64[ms, UTC]"
+        polars_frame = client.list(server.org_id).to_polars()
+        assert_type(polars_frame, pl.DataFrame)
+        result = client.read(server.org_id, "pretix", ["no-such-ticket"])
+        assert result.to_arrow().num_rows == 0 and len(result.to_pandas()) == 0
+        assert_type(result.to_polars(), pl.DataFrame)
+        html: str = client.list(server.org_id)._repr_html_() + result._repr_html_()
+        assert "TicketPager" in html
+
+
+async def async_frames(server: FakeServer) -> None:
+    env = server.env()
+    async with AsyncTalqueClient(
+        env["TALQUE_CLIENT_ID"], env["TALQUE_SECRET"], base_url=env["TALQUE_BASE_URL"]
+    ) as client:
+        table = await client.list(server.org_id).to_arrow()
+        frame = await client.list(server.org_id).to_pandas()
+        polars_frame = await client.list(server.org_id).to_polars()
+        assert_type(polars_frame, pl.DataFrame)
+        assert table.num_rows == len(frame) == polars_frame.height
+
+
 def main() -> None:
     configuration()
     fake_server()
@@ -227,6 +257,8 @@ def main() -> None:
         sync_usage(server)
         errors(server)
         asyncio.run(async_usage(server))
+        frames(server)
+        asyncio.run(async_frames(server))
 
 
 if __name__ == "__main__":
