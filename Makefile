@@ -16,7 +16,7 @@ DIST := dist
 CHECK_PY ?=
 
 .PHONY: build wheel sdist demo lint lint-rust lint-python lint-types test test-rust \
-	test-python soak bench clean
+	test-python test-airflow soak bench clean
 
 $(STAMP): requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -55,7 +55,8 @@ lint-python: $(STAMP)
 # see, each entry says why), the package type-checked strictly, and a usage file that
 # exercises the public API type-checked against the installed package.
 lint-types: $(if $(CHECK_PY),,build)
-	$(or $(CHECK_PY),$(PY)) -m mypy.stubtest talque --allowlist stubtest-allowlist.txt
+	$(or $(CHECK_PY),$(PY)) -m mypy.stubtest talque --allowlist stubtest-allowlist.txt \
+		--mypy-config-file pyproject.toml
 	$(or $(CHECK_PY),$(PY)) -m mypy python/talque
 	$(or $(CHECK_PY),$(PY)) -m mypy tests/typecheck/usage.py
 
@@ -79,6 +80,19 @@ test: wheel sdist
 	$(MAKE) --no-print-directory test-rust; \
 	cd "$$tmp" && TALQUE_TEST_INSTALLED_FROM_WHEEL=1 "$$tmp/venv/bin/python" -m pytest -q \
 		--rootdir "$(CURDIR)" "$(CURDIR)/tests"
+
+# The Airflow integration (talque.airflow and examples/dags) against a real Airflow 3: the wheel
+# plus requirements-airflow.txt (every version pinned) in a fresh virtualenv outside the tree,
+# AIRFLOW_HOME in a temporary folder, and tests_airflow/ with its own pytest settings. Separate
+# from `make test`, which never installs Airflow; .ci/run runs both.
+test-airflow: wheel
+	set -e; \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install --quiet -r requirements-airflow.txt $(DIST)/talque-*.whl; \
+	mkdir "$$tmp/airflow-home"; \
+	cd "$$tmp" && AIRFLOW_HOME="$$tmp/airflow-home" "$$tmp/venv/bin/python" -m pytest -q \
+		-c "$(CURDIR)/tests_airflow/pytest.ini" "$(CURDIR)/tests_airflow"
 
 # The long reliability runs (a few minutes), which `make test` leaves out (marker `soak`):
 # 50,000 tickets and 5,000 read ids through 10% random faults, RSS over 200,000 requests,
