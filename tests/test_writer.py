@@ -337,4 +337,3 @@ def test_append_at_zero_starts_a_csv_with_its_header(tmp_path: Path) -> None:
     writer = TicketWriter(str(path), "csv", append_at=0)
     writer.close()
     assert path.read_bytes() == (",".join(CSV_COLUMNS) + "\n").encode()
-
