@@ -44,9 +44,9 @@ pub(super) fn write_tickets<W: Write>(
         })?;
         let row = Row::new(&ticket)?;
         record.clear();
-        for (_, cell) in &COLUMNS {
+        for (column, cell) in &COLUMNS {
             scratch.clear();
-            row.cell(*cell, &mut scratch)?;
+            row.cell(column, *cell, &mut scratch)?;
             record.push_field(&scratch);
         }
         writer.write_byte_record(&record)?;
@@ -60,28 +60,29 @@ struct Row<'t, 'a> {
     ticket: &'t RawObject<'a>,
     holder: Option<RawObject<'a>>,
     purchaser: Option<RawObject<'a>>,
-    name: TicketName,
 }
 
 impl<'t, 'a> Row<'t, 'a> {
     fn new(ticket: &'t RawObject<'a>) -> Result<Self, Error> {
-        let name = TicketName::of(ticket);
         let person = |key: &str| match ticket.get(key) {
             None => Ok(None),
-            Some(raw) => {
-                fields::object(raw).map_err(|()| name.wrong_type(key, raw, Expected::Object))
-            }
+            Some(raw) => fields::object(raw)
+                .map_err(|()| TicketName::of(ticket).wrong_type(key, raw, Expected::Object)),
         };
         Ok(Row {
             holder: person("holder")?,
             purchaser: person("purchaser")?,
             ticket,
-            name,
         })
     }
 
-    /// Appends the text of `cell` to `out`.
-    fn cell(&self, cell: Cell, out: &mut Vec<u8>) -> Result<(), Error> {
+    /// The ticket's name for an error message; made only when one is needed.
+    fn name(&self) -> TicketName {
+        TicketName::of(self.ticket)
+    }
+
+    /// Appends the text of `cell` to `out`; `column` names it in errors.
+    fn cell(&self, column: &str, cell: Cell, out: &mut Vec<u8>) -> Result<(), Error> {
         match cell {
             Cell::Text(key) => self.text(self.ticket, key, key, out),
             Cell::Person(person, key) => {
@@ -91,7 +92,7 @@ impl<'t, 'a> Row<'t, 'a> {
                     &self.purchaser
                 };
                 match object {
-                    Some(object) => self.text(object, key, &format!("{person}.{key}"), out),
+                    Some(object) => self.text(object, key, column, out),
                     None => Ok(()),
                 }
             }
@@ -156,7 +157,7 @@ impl<'t, 'a> Row<'t, 'a> {
     ) -> Result<Option<T>, Error> {
         match self.ticket.get(key) {
             None => Ok(None),
-            Some(raw) => read(raw).map_err(|()| self.name.wrong_type(key, raw, expected)),
+            Some(raw) => read(raw).map_err(|()| self.name().wrong_type(key, raw, expected)),
         }
     }
 
@@ -173,7 +174,7 @@ impl<'t, 'a> Row<'t, 'a> {
         match fields::text(raw) {
             Ok(Some(text)) => out.extend_from_slice(text.as_bytes()),
             Ok(None) => {}
-            Err(()) => return Err(self.name.wrong_type(field, raw, Expected::Text)),
+            Err(()) => return Err(self.name().wrong_type(field, raw, Expected::Text)),
         }
         Ok(())
     }
@@ -182,7 +183,7 @@ impl<'t, 'a> Row<'t, 'a> {
         if push_iso_millis(millis, out) {
             Ok(())
         } else {
-            Err(self.name.out_of_range(key, millis))
+            Err(self.name().out_of_range(key, millis))
         }
     }
 }
