@@ -4,6 +4,7 @@ mod aio_runtime;
 mod awaitable;
 mod client;
 mod errors;
+mod export;
 mod fake;
 mod json;
 mod logging;
@@ -14,6 +15,7 @@ mod runtime;
 mod wait;
 
 use pyo3::prelude::*;
+use pyo3::types::PyTuple;
 
 #[pymodule]
 fn _talque(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -21,6 +23,12 @@ fn _talque(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::CoreClient>()?;
     m.add_class::<pager::CorePager>()?;
     m.add_class::<fake::FakeServerHandle>()?;
+    m.add_class::<export::TicketWriter>()?;
+    // A tuple, so the one column list cannot be changed from Python.
+    m.add(
+        "CSV_COLUMNS",
+        PyTuple::new(m.py(), talque_core::CSV_COLUMNS)?,
+    )?;
     m.add_function(wrap_pyfunction!(json::decode_list_page, m)?)?;
     Ok(())
 }

@@ -16,6 +16,7 @@ use talque_core::{Client, Error as CoreError, EventSink, ListPage, ListRequest, 
 use crate::awaitable::{spawn_awaitable, IntoPython};
 use crate::client::ClientCell;
 use crate::errors::TalqueErr;
+use crate::export::TicketWriter;
 use crate::json::parse_body;
 use crate::prefetch::Prefetch;
 use crate::wait::run_blocking;
@@ -78,19 +79,34 @@ impl Fetch {
         )))
     }
 
-    /// Parses the page, advances the cursor past it, and starts prefetching the next one.
+    /// Parses the page into Python, then advances the cursor (see [`Fetch::deliver_with`]).
     fn deliver<'py>(
         self,
         py: Python<'py>,
         page: &ListPage,
         client: Client,
     ) -> PyResult<Bound<'py, PyAny>> {
-        // The next page is requested before this one is parsed, so that the network
-        // overlaps the decoding. The cursor itself advances only once this page has
-        // reached Python (and checks the page's cursor then; a prefetch for a page the
-        // check rejects is simply dropped).
+        self.deliver_with(py, page, client, |py| {
+            parse_body(py, &page.body).map(Bound::into_any)
+        })
+    }
+
+    /// Starts prefetching the next page, hands `page` to `consume`, and only once that
+    /// succeeded advances the cursor past it.
+    fn deliver_with<'py, T>(
+        self,
+        py: Python<'py>,
+        page: &ListPage,
+        client: Client,
+        consume: impl FnOnce(Python<'py>) -> PyResult<T>,
+    ) -> PyResult<T> {
+        // The next page is requested before this one is consumed, so that the network
+        // overlaps the decoding or writing. The cursor itself advances only once this page
+        // has been consumed; its cursor is checked before, so that a page the pager would
+        // reject is never consumed (a prefetch for it is simply dropped).
         let next = {
             let state = lock(&self.state);
+            state.cursor.check(page).map_err(TalqueErr)?;
             match (state.prefetch_enabled && page.more, &page.cursor) {
                 (true, Some(cursor)) => state.cursor.next_request().map(|mut request| {
                     request.cursor = Some(cursor.clone());
@@ -104,7 +120,7 @@ impl Fetch {
         let prefetch = next
             .map(|next| Prefetch::start(py, client, next))
             .transpose()?;
-        let parsed = parse_body(py, &page.body)?;
+        let consumed = consume(py)?;
         let mut state = lock(&self.state);
         if state.fetching != Some(self.number) {
             return Err(PyRuntimeError::new_err(
@@ -113,7 +129,7 @@ impl Fetch {
         }
         state.cursor.advance(page).map_err(TalqueErr)?;
         state.prefetch = prefetch;
-        Ok(parsed.into_any())
+        Ok(consumed)
     }
 }
 
@@ -222,6 +238,34 @@ impl CorePager {
             source.fetch(&fetcher, events).await
         })?;
         fetch.deliver(py, &page, client)
+    }
+
+    /// Fetches the next page and writes its tickets to `writer`, flushed to the OS, all
+    /// without the GIL; returns the number written, or None when the listing is complete.
+    ///
+    /// On error (fetching or writing) the cursor does not advance and `writer.position`
+    /// still ends at the last complete page, so both name the same point to resume from.
+    fn write_next_page(
+        &self,
+        py: Python<'_>,
+        writer: &Bound<'_, TicketWriter>,
+    ) -> PyResult<Option<usize>> {
+        let writer = writer.get();
+        writer.check_open()?;
+        let Some((fetch, source)) = Fetch::begin(&self.state)? else {
+            return Ok(None);
+        };
+        let client = self.cell.get()?;
+        let fetcher = client.clone();
+        let page = run_blocking(py, move |events| async move {
+            source.fetch(&fetcher, events).await
+        })?;
+        fetch
+            .deliver_with(py, &page, client, |py| {
+                py.detach(|| writer.write_page(&page.body))
+                    .map_err(PyErr::from)
+            })
+            .map(Some)
     }
 
     /// Ends the fetch in progress without waiting for its Rust future to be dropped.

@@ -1,11 +1,23 @@
 """The Rust extension module. Private: use the public ``talque`` package instead."""
 
+import os
 from collections.abc import Awaitable
 from typing import Any, final
 
-__all__ = ["CoreClient", "CorePager", "FakeServerHandle", "__version__", "decode_list_page"]
+__all__ = [
+    "CSV_COLUMNS",
+    "CoreClient",
+    "CorePager",
+    "FakeServerHandle",
+    "TicketWriter",
+    "__version__",
+    "decode_list_page",
+]
 
 __version__: str
+
+CSV_COLUMNS: tuple[str, ...]
+"""The columns of a CSV export, in order (the header row)."""
 
 def decode_list_page(body: bytes) -> dict[str, Any]:
     """Decodes a list-endpoint body as a fetched page is decoded (for benchmarks)."""
@@ -60,6 +72,51 @@ class CorePager:
         """Ends the fetch in progress at once (its task was cancelled); nothing advances."""
     def next_page_async(self) -> Awaitable[dict[str, Any] | None]:
         """Like ``next_page``, as an awaitable; cancelling it aborts the request."""
+    def write_next_page(self, writer: TicketWriter) -> int | None:
+        """Fetches the next page and writes its tickets to ``writer``, flushed to the OS.
+
+        Returns the number of tickets written (0 for an empty page), or None when the
+        listing is complete. The GIL is released while fetching and writing. On error
+        (``OSError`` from the file, or a ``TalqueError``) the cursor does not advance and
+        ``writer.position`` still ends at the last complete page.
+        """
+
+@final
+class TicketWriter:
+    """An export file that list pages are written to without Python objects.
+
+    ``target`` is a path (created or truncated; with ``append_at``, cut back to exactly
+    that many bytes and continued there, with no new CSV header unless ``append_at`` is 0)
+    or an open file descriptor (duplicated, never truncated; e.g. 1 for stdout).
+    ``format`` is ``"jsonl"`` (each ticket as the server sent it, one per line) or
+    ``"csv"`` (the columns of ``CSV_COLUMNS``, header first). Pages are written whole:
+    the file only grows by complete pages.
+    """
+
+    def __new__(
+        cls,
+        target: str | os.PathLike[str] | int,
+        format: str,
+        *,
+        append_at: int | None = None,
+    ) -> TicketWriter: ...
+    @property
+    def position(self) -> int:
+        """Bytes of complete pages written and flushed (plus ``append_at``): where to resume."""
+    @property
+    def tickets(self) -> int:
+        """Tickets written by this writer."""
+    @property
+    def format(self) -> str:
+        """``"jsonl"`` or ``"csv"``."""
+    @property
+    def closed(self) -> bool:
+        """True once ``close`` was called."""
+    def close(self) -> None:
+        """Flushes and, for a path target, fsyncs and closes the file; idempotent.
+
+        Writing after close raises ``RuntimeError``.
+        """
 
 @final
 class FakeServerHandle:

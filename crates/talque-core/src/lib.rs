@@ -1,10 +1,11 @@
-//! The Talque Ticket JSON API client in pure Rust: configuration, retries, pagination
-//! and batching. It knows nothing of Python; the bindings wrap it.
+//! The Talque Ticket JSON API client in pure Rust: configuration, retries, pagination,
+//! batching and the file export. It knows nothing of Python; the bindings wrap it.
 
 mod client;
 mod config;
 mod error;
 mod events;
+mod export;
 mod http;
 mod list;
 mod pagination;
@@ -19,6 +20,7 @@ pub use client::Client;
 pub use config::{ClientConfig, DEFAULT_BASE_URL};
 pub use error::Error;
 pub use events::{Event, EventSink};
+pub use export::{ExportError, ExportFormat, CSV_COLUMNS};
 pub use list::{parse_list_page, ListPage, ListRequest};
 pub use pagination::PageCursor;
 pub use read::ReadBatch;

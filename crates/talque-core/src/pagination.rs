@@ -51,22 +51,38 @@ impl PageCursor {
         })
     }
 
-    /// Moves past `page`.
+    /// Moves past `page`, after the checks of [`PageCursor::check`].
+    ///
+    /// On error the state is unchanged, so [`PageCursor::cursor`] still names the page
+    /// that was being fetched.
+    pub fn advance(&mut self, page: &ListPage) -> Result<(), Error> {
+        let next = self.check(page)?;
+        match next {
+            None => self.finished = true,
+            Some(next) => {
+                self.seen.insert(next.to_owned());
+                self.cursor = Some(next.to_owned());
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that the listing can move past `page`, without moving; returns the cursor
+    /// of the page after it, or `None` when `page` is the last.
     ///
     /// A page that says `more` must carry a cursor never seen before in this listing
     /// (the starting cursor included): a missing, empty or repeated cursor would either
     /// end the listing early or fetch the same tickets again, so it is an error instead.
-    /// On error the state is unchanged, so [`PageCursor::cursor`] still names the page
-    /// that was being fetched.
-    pub fn advance(&mut self, page: &ListPage) -> Result<(), Error> {
+    /// Callers that write a page somewhere check first, so a page the cursor would
+    /// reject is never written.
+    pub fn check<'p>(&self, page: &'p ListPage) -> Result<Option<&'p str>, Error> {
         if self.finished {
             return Err(Error::Config(
                 "the listing is finished; there is no page to advance past".to_owned(),
             ));
         }
         if !page.more {
-            self.finished = true;
-            return Ok(());
+            return Ok(None);
         }
         let next = match page.cursor.as_deref() {
             None => {
@@ -86,9 +102,7 @@ impl PageCursor {
                 "repeated cursor {next:?}: the server would return the same page again"
             )));
         }
-        self.seen.insert(next.to_owned());
-        self.cursor = Some(next.to_owned());
-        Ok(())
+        Ok(Some(next))
     }
 
     /// The cursor that fetches the next page: the point to resume from.

@@ -1,0 +1,307 @@
+//! `talque._talque.TicketWriter`: an export file that list pages are written to straight
+//! from the core, without Python objects.
+//!
+//! Each page is rendered whole into a buffer and then written and flushed with one
+//! `write_all`, so the file only ever grows by complete pages: `position` (the bytes of the
+//! complete pages) is always a safe point to resume from, even when a ticket of the page
+//! cannot be written (nothing of that page reaches the file) or the disk fills up (the
+//! torn tail is cut off before the next write, or on `close`).
+
+use std::fs::{File, OpenOptions};
+use std::io::{Seek, SeekFrom, Write};
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+
+use pyo3::exceptions::{PyOSError, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyInt};
+use talque_core::{ExportError, ExportFormat};
+
+use crate::errors::TalqueErr;
+
+/// The render buffer's starting size; it grows to the largest page and is reused.
+const BUFFER_BYTES: usize = 256 * 1024;
+
+struct Output {
+    file: File,
+    /// A regular file opened by path: a torn tail can be cut off, and `close` fsyncs it.
+    /// Not a descriptor target (never truncated), nor a path such as `/dev/stdout`.
+    regular_path: bool,
+}
+
+struct WriterState {
+    /// `None` once closed.
+    output: Option<Output>,
+    position: u64,
+    tickets: u64,
+    /// A failed write may have left part of a page after `position`.
+    torn: bool,
+    buffer: Vec<u8>,
+}
+
+#[pyclass(frozen, module = "talque._talque")]
+pub struct TicketWriter {
+    format: ExportFormat,
+    state: Mutex<WriterState>,
+}
+
+/// Why writing a page failed, carried out of the GIL-free section.
+pub enum WriteFailure {
+    Closed,
+    Export(ExportError),
+    TornDescriptor,
+}
+
+impl From<ExportError> for WriteFailure {
+    fn from(err: ExportError) -> Self {
+        WriteFailure::Export(err)
+    }
+}
+
+impl From<std::io::Error> for WriteFailure {
+    fn from(err: std::io::Error) -> Self {
+        WriteFailure::Export(ExportError::Io(err))
+    }
+}
+
+impl From<WriteFailure> for PyErr {
+    fn from(failure: WriteFailure) -> PyErr {
+        match failure {
+            WriteFailure::Closed => closed(),
+            WriteFailure::Export(ExportError::Response(err)) => TalqueErr(err).into(),
+            WriteFailure::Export(ExportError::Io(err)) => os_error(&err, None),
+            WriteFailure::TornDescriptor => PyRuntimeError::new_err(
+                "an earlier write to this file descriptor failed part-way, so where its \
+                 output ends is unknown; start the export again",
+            ),
+        }
+    }
+}
+
+fn closed() -> PyErr {
+    PyRuntimeError::new_err("this TicketWriter is closed")
+}
+
+/// An `OSError` (of the subclass Python picks for the errno) with the OS code and message,
+/// and the file name as the caller gave it, like Python's own `open`.
+fn os_error(err: &std::io::Error, filename: Option<Py<PyAny>>) -> PyErr {
+    let Some(code) = err.raw_os_error() else {
+        return PyOSError::new_err(err.to_string());
+    };
+    // std appends " (os error N)" to the OS message; Python's `strerror` is the bare one.
+    let message = err.to_string();
+    let strerror = message
+        .strip_suffix(&format!(" (os error {code})"))
+        .unwrap_or(&message)
+        .to_owned();
+    match filename {
+        Some(filename) => PyOSError::new_err((code, strerror, filename)),
+        None => PyOSError::new_err((code, strerror)),
+    }
+}
+
+fn lock(state: &Mutex<WriterState>) -> MutexGuard<'_, WriterState> {
+    state.lock().unwrap_or_else(|poison| poison.into_inner())
+}
+
+/// Opens a path target: truncated, or cut back to `append_at` and continued there.
+/// (Truncation is ignored by the OS for devices and pipes, e.g. `/dev/stdout`.) Also
+/// returns whether it is a regular file.
+fn open_path(path: &PathBuf, append_at: Option<u64>) -> std::io::Result<(File, bool)> {
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(append_at.is_none())
+        .open(path)?;
+    if let Some(at) = append_at {
+        let length = file.metadata()?.len();
+        if at > length {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("append_at={at} is past the end of the file ({length} bytes)"),
+            ));
+        }
+        file.set_len(at)?;
+        file.seek(SeekFrom::Start(at))?;
+    }
+    let regular = file.metadata()?.is_file();
+    Ok((file, regular))
+}
+
+/// A duplicate of the caller's open descriptor, so closing the writer leaves it open.
+#[cfg(unix)]
+fn dup_descriptor(fd: i32) -> std::io::Result<File> {
+    use std::os::fd::BorrowedFd;
+    if fd < 0 {
+        return Err(std::io::Error::from_raw_os_error(9)); // EBADF
+    }
+    // SAFETY: the borrow lasts only for the duplication; a descriptor that is not open
+    // makes `fcntl(F_DUPFD_CLOEXEC)` fail with EBADF, which is returned.
+    let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
+    Ok(File::from(borrowed.try_clone_to_owned()?))
+}
+
+#[cfg(not(unix))]
+fn dup_descriptor(_fd: i32) -> std::io::Result<File> {
+    Err(std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        "file descriptor targets need a Unix system",
+    ))
+}
+
+impl TicketWriter {
+    /// Fails early, before a page is fetched, when the writer is closed.
+    pub fn check_open(&self) -> PyResult<()> {
+        match lock(&self.state).output {
+            Some(_) => Ok(()),
+            None => Err(closed()),
+        }
+    }
+
+    /// Writes the tickets of a validated list body and flushes them to the OS; call it
+    /// without the GIL. Returns the number of tickets written.
+    pub fn write_page(&self, body: &[u8]) -> Result<usize, WriteFailure> {
+        let mut guard = lock(&self.state);
+        let state = &mut *guard;
+        let Some(output) = state.output.as_mut() else {
+            return Err(WriteFailure::Closed);
+        };
+        state.buffer.clear();
+        let count = self.format.write_page(body, &mut state.buffer)?;
+        if state.torn {
+            if !output.regular_path {
+                return Err(WriteFailure::TornDescriptor);
+            }
+            output.file.set_len(state.position)?;
+            output.file.seek(SeekFrom::Start(state.position))?;
+            state.torn = false;
+        }
+        state.torn = true;
+        output.file.write_all(&state.buffer)?;
+        output.file.flush()?;
+        state.torn = false;
+        state.position += state.buffer.len() as u64;
+        state.tickets += count as u64;
+        if state.buffer.capacity() > 4 * BUFFER_BYTES.max(state.buffer.len()) {
+            state.buffer.shrink_to(BUFFER_BYTES.max(state.buffer.len()));
+        }
+        Ok(count)
+    }
+}
+
+#[pymethods]
+impl TicketWriter {
+    #[new]
+    #[pyo3(signature = (target, format, *, append_at = None))]
+    fn new(
+        py: Python<'_>,
+        target: &Bound<'_, PyAny>,
+        format: &str,
+        append_at: Option<i64>,
+    ) -> PyResult<Self> {
+        let format: ExportFormat = format.parse().map_err(PyValueError::new_err)?;
+        let append_at = append_at
+            .map(|at| {
+                u64::try_from(at).map_err(|_| PyValueError::new_err("append_at must be >= 0"))
+            })
+            .transpose()?;
+        let output = if target.is_instance_of::<PyInt>() && !target.is_instance_of::<PyBool>() {
+            if append_at.is_some() {
+                return Err(PyValueError::new_err(
+                    "append_at needs a path target: a file descriptor is never truncated",
+                ));
+            }
+            let fd: i32 = target.extract()?;
+            Output {
+                file: dup_descriptor(fd).map_err(|err| os_error(&err, None))?,
+                regular_path: false,
+            }
+        } else {
+            let path: PathBuf = target.extract().map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "target must be a path or a file descriptor, not {}",
+                    target
+                        .get_type()
+                        .name()
+                        .map_or_else(|_| "?".into(), |n| n.to_string())
+                ))
+            })?;
+            let (file, regular_path) =
+                py.detach(|| open_path(&path, append_at)).map_err(|err| {
+                    match err.raw_os_error() {
+                        // The one error of our own: `append_at` past the end of the file.
+                        None => PyValueError::new_err(err.to_string()),
+                        Some(_) => os_error(&err, Some(target.clone().unbind())),
+                    }
+                })?;
+            Output { file, regular_path }
+        };
+        let mut state = WriterState {
+            output: Some(output),
+            position: append_at.unwrap_or(0),
+            tickets: 0,
+            torn: false,
+            buffer: Vec::with_capacity(BUFFER_BYTES),
+        };
+        // A new file starts with the CSV header; a resumed one already has it (unless it
+        // is resumed at 0, i.e. before anything was written).
+        if state.position == 0 {
+            format
+                .write_header(&mut state.buffer)
+                .map_err(|err| PyErr::from(WriteFailure::Export(err)))?;
+            if let Some(output) = state.output.as_mut() {
+                output
+                    .file
+                    .write_all(&state.buffer)
+                    .and_then(|()| output.file.flush())
+                    .map_err(|err| os_error(&err, None))?;
+            }
+            state.position = state.buffer.len() as u64;
+        }
+        Ok(TicketWriter {
+            format,
+            state: Mutex::new(state),
+        })
+    }
+
+    /// Bytes of complete pages written and flushed: the safe point to resume from.
+    #[getter]
+    fn position(&self) -> u64 {
+        lock(&self.state).position
+    }
+
+    #[getter]
+    fn tickets(&self) -> u64 {
+        lock(&self.state).tickets
+    }
+
+    #[getter]
+    fn format(&self) -> &'static str {
+        self.format.name()
+    }
+
+    #[getter]
+    fn closed(&self) -> bool {
+        lock(&self.state).output.is_none()
+    }
+
+    /// Flushes and, for a path target, fsyncs and closes the file; idempotent.
+    fn close(&self, py: Python<'_>) -> PyResult<()> {
+        py.detach(|| {
+            let mut state = lock(&self.state);
+            let Some(mut output) = state.output.take() else {
+                return Ok(());
+            };
+            output.file.flush()?;
+            if output.regular_path {
+                if state.torn {
+                    output.file.set_len(state.position)?;
+                    state.torn = false;
+                }
+                output.file.sync_all()?;
+            }
+            Ok(())
+        })
+        .map_err(|err: std::io::Error| os_error(&err, None))
+    }
+}
