@@ -7,17 +7,18 @@
 //! cannot be written (nothing of that page reaches the file) or the disk fills up (the
 //! torn tail is cut off before the next write, or on `close`).
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Seek, SeekFrom, Write};
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
-use pyo3::exceptions::{PyOSError, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyInt};
-use talque_core::{ExportError, ExportFormat};
+use talque_core::ExportFormat;
 
-use crate::errors::TalqueErr;
+use crate::export_failure::{closed, os_error, WriteFailure};
+use crate::export_target::{dup_descriptor, open_path};
 
 /// The render buffer's starting size; it grows to the largest page and is reused.
 const BUFFER_BYTES: usize = 256 * 1024;
@@ -45,108 +46,8 @@ pub struct TicketWriter {
     state: Mutex<WriterState>,
 }
 
-/// Why writing a page failed, carried out of the GIL-free section.
-pub enum WriteFailure {
-    Closed,
-    Export(ExportError),
-    TornDescriptor,
-}
-
-impl From<ExportError> for WriteFailure {
-    fn from(err: ExportError) -> Self {
-        WriteFailure::Export(err)
-    }
-}
-
-impl From<std::io::Error> for WriteFailure {
-    fn from(err: std::io::Error) -> Self {
-        WriteFailure::Export(ExportError::Io(err))
-    }
-}
-
-impl From<WriteFailure> for PyErr {
-    fn from(failure: WriteFailure) -> PyErr {
-        match failure {
-            WriteFailure::Closed => closed(),
-            WriteFailure::Export(ExportError::Response(err)) => TalqueErr(err).into(),
-            WriteFailure::Export(ExportError::Io(err)) => os_error(&err, None),
-            WriteFailure::TornDescriptor => PyRuntimeError::new_err(
-                "an earlier write to this file descriptor failed part-way, so where its \
-                 output ends is unknown; start the export again",
-            ),
-        }
-    }
-}
-
-fn closed() -> PyErr {
-    PyRuntimeError::new_err("this TicketWriter is closed")
-}
-
-/// An `OSError` (of the subclass Python picks for the errno) with the OS code and message,
-/// and the file name as the caller gave it, like Python's own `open`.
-fn os_error(err: &std::io::Error, filename: Option<Py<PyAny>>) -> PyErr {
-    let Some(code) = err.raw_os_error() else {
-        return PyOSError::new_err(err.to_string());
-    };
-    // std appends " (os error N)" to the OS message; Python's `strerror` is the bare one.
-    let message = err.to_string();
-    let strerror = message
-        .strip_suffix(&format!(" (os error {code})"))
-        .unwrap_or(&message)
-        .to_owned();
-    match filename {
-        Some(filename) => PyOSError::new_err((code, strerror, filename)),
-        None => PyOSError::new_err((code, strerror)),
-    }
-}
-
 fn lock(state: &Mutex<WriterState>) -> MutexGuard<'_, WriterState> {
     state.lock().unwrap_or_else(|poison| poison.into_inner())
-}
-
-/// Opens a path target: truncated, or cut back to `append_at` and continued there.
-/// (Truncation is ignored by the OS for devices and pipes, e.g. `/dev/stdout`.) Also
-/// returns whether it is a regular file.
-fn open_path(path: &PathBuf, append_at: Option<u64>) -> std::io::Result<(File, bool)> {
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(append_at.is_none())
-        .open(path)?;
-    if let Some(at) = append_at {
-        let length = file.metadata()?.len();
-        if at > length {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                format!("append_at={at} is past the end of the file ({length} bytes)"),
-            ));
-        }
-        file.set_len(at)?;
-        file.seek(SeekFrom::Start(at))?;
-    }
-    let regular = file.metadata()?.is_file();
-    Ok((file, regular))
-}
-
-/// A duplicate of the caller's open descriptor, so closing the writer leaves it open.
-#[cfg(unix)]
-fn dup_descriptor(fd: i32) -> std::io::Result<File> {
-    use std::os::fd::BorrowedFd;
-    if fd < 0 {
-        return Err(std::io::Error::from_raw_os_error(9)); // EBADF
-    }
-    // SAFETY: the borrow lasts only for the duplication; a descriptor that is not open
-    // makes `fcntl(F_DUPFD_CLOEXEC)` fail with EBADF, which is returned.
-    let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
-    Ok(File::from(borrowed.try_clone_to_owned()?))
-}
-
-#[cfg(not(unix))]
-fn dup_descriptor(_fd: i32) -> std::io::Result<File> {
-    Err(std::io::Error::new(
-        std::io::ErrorKind::Unsupported,
-        "file descriptor targets need a Unix system",
-    ))
 }
 
 impl TicketWriter {

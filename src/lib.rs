@@ -5,6 +5,8 @@ mod awaitable;
 mod client;
 mod errors;
 mod export;
+mod export_failure;
+mod export_target;
 mod fake;
 mod json;
 mod logging;
