@@ -19,13 +19,15 @@ from typing import Any
 
 import async_read
 import common
+import export_jsonl
 import import_decode
 import list_pages
 import read_ids
 import stream_rss
 
 SCENARIOS = {
-    module.NAME: module for module in (list_pages, read_ids, stream_rss, import_decode, async_read)
+    module.NAME: module
+    for module in (list_pages, read_ids, stream_rss, import_decode, async_read, export_jsonl)
 }
 RESULTS_DIR = common.BENCH_DIR / "results"
 

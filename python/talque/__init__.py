@@ -22,6 +22,7 @@ from ._exceptions import (
     RateLimitError,
     TalqueError,
 )
+from ._export import ExportResult
 from ._pager import TicketPager
 from ._result import ReadResult
 from ._talque import __version__
@@ -36,6 +37,7 @@ __all__ = [
     "AsyncTicketPager",
     "AuthenticationError",
     "BadRequestError",
+    "ExportResult",
     "Holder",
     "InternalServerError",
     "InvalidResponseError",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from typing import Any
 
 from ._base import DEFAULT_BASE_URL, ClientBase
+from ._export import ExportResult, export_tickets
 from ._pager import TicketPager
+from ._progress import Progress
 from ._result import ReadResult
 
 __all__ = ["DEFAULT_BASE_URL", "TalqueClient"]
@@ -69,6 +72,56 @@ class TalqueClient(ClientBase):
                 of look-ahead; its failure surfaces only when you reach that page).
         """
         return self._pager(TicketPager, org_id, profile_id, limit, cursor, prefetch)
+
+    def export(
+        self,
+        org_id: str,
+        output: str | os.PathLike[str],
+        *,
+        format: str | None = None,
+        profile_id: str | None = None,
+        limit: int = 100,
+        max_items: int | None = None,
+        cursor: str | None = None,
+        resume: bool = False,
+        progress: bool = False,
+    ) -> ExportResult:
+        """Writes every ticket of a listing to a file: JSON Lines, CSV or Parquet.
+
+        JSON Lines and CSV are written by the Rust core straight from the network (no
+        Python object per ticket); Parquet needs ``pip install 'talque[arrow]'``. The file
+        is written as ``OUTPUT.partial`` beside a checkpoint ``OUTPUT.partial.json`` and
+        renamed to ``output`` only when complete, so a file under that name is never a
+        partial export. After a failure, the same call with ``resume=True`` continues
+        where the last complete page ended, losing and repeating no ticket.
+
+        Args:
+            org_id: The organization.
+            output: The file to write.
+            format: ``"jsonl"``, ``"csv"`` or ``"parquet"``; by default taken from the
+                suffix of ``output`` (``.jsonl``/``.ndjson``, ``.csv``, ``.parquet``),
+                else JSON Lines.
+            profile_id: Only tickets held by this profile.
+            limit: The page size sent to the API.
+            max_items: Stop after this many tickets; the result's ``cursor`` continues.
+            cursor: Start at this cursor (from a pager or an earlier export).
+            resume: Continue the interrupted export into ``output``, if there is one
+                (else start a new one).
+            progress: Show a progress bar (a widget in notebooks, stderr elsewhere).
+        """
+        with Progress(progress, total=max_items, desc="export") as bar:
+            return export_tickets(
+                self,
+                org_id,
+                output,
+                format=format,
+                profile_id=profile_id,
+                limit=limit,
+                max_items=max_items,
+                cursor=cursor,
+                resume=resume,
+                on_page=bar.update,
+            )
 
     def close(self) -> None:
         """Closes the client's connections. Further calls raise :class:`TalqueError`."""

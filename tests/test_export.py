@@ -1,0 +1,231 @@
+"""Exports: every format round-tripped against the API data, atomic output, exact resume."""
+
+from __future__ import annotations
+
+import csv
+import json
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+
+import talque
+from _cli import cli_env, jsonl, leftovers, run_cli
+from talque._talque import CSV_COLUMNS
+from talque.testing import FakeServer
+
+FORMATS = ["jsonl", "csv", "parquet"]
+_LISTS = ["categories", "tickets", "eventIds", "extEventIds", "vendorIds", "extVendorIds"]
+_PEOPLE = ["email", "firstName", "lastName", "companyName", "jobTitle", "extUserId", "locale"]
+
+
+def _iso(ms: int) -> str:
+    moment = datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def expected_csv_row(ticket: dict[str, Any]) -> dict[str, Any]:
+    """A ticket as the documented CSV columns should carry it (JSON cells parsed)."""
+    row: dict[str, Any] = {}
+    for column in CSV_COLUMNS:
+        head, _, field = column.partition(".")
+        if field:
+            person = ticket.get(head) or {}
+            row[column] = _cell(person.get(field))
+        elif column in ("ctime_iso", "mtime_iso"):
+            row[column] = _iso(ticket[column.removesuffix("_iso")])
+        elif column == "checkIns_iso":
+            row[column] = [_iso(ms) for ms in ticket["checkIns"]]
+        elif column in (*_LISTS, "checkIns"):
+            row[column] = ticket[column]
+        elif column == "extData":
+            row[column] = ticket["extData"] if "extData" in ticket else ""
+        else:
+            row[column] = _cell(ticket.get(column))
+    return row
+
+
+def read_csv(path: Path) -> list[dict[str, Any]]:
+    with path.open(newline="", encoding="utf-8") as file:
+        reader = csv.DictReader(file)
+        assert reader.fieldnames == list(CSV_COLUMNS)
+        rows: list[dict[str, Any]] = list(reader)
+    for row in rows:
+        for column in (*_LISTS, "checkIns", "checkIns_iso"):
+            row[column] = json.loads(row[column])
+        if row["extData"] != "":
+            row["extData"] = json.loads(row["extData"])
+    return rows
+
+
+def read_output(path: Path, fmt: str) -> list[Any]:
+    """The exported tickets, in a form comparable with :func:`expected`."""
+    if fmt == "jsonl":
+        return jsonl(path)
+    if fmt == "csv":
+        return read_csv(path)
+    return pq.read_table(path).column("ticketId").to_pylist()
+
+
+def expected(tickets: list[dict[str, Any]], fmt: str) -> list[Any]:
+    if fmt == "jsonl":
+        return tickets
+    if fmt == "csv":
+        return [expected_csv_row(ticket) for ticket in tickets]
+    return [ticket["ticketId"] for ticket in tickets]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_each_format_round_trips_the_api_data(
+    server: FakeServer, client: talque.TalqueClient, tmp_path: Path, fmt: str
+) -> None:
+    output = tmp_path / f"tickets.{fmt}"
+    result = client.export(server.org_id, output, limit=300)
+    assert result == talque.ExportResult(
+        output=output, format=fmt, tickets=1000, pages=4, cursor=None, resumed=False
+    )
+    assert read_output(output, fmt) == expected(server.tickets(), fmt)
+    assert leftovers(output) == []
+
+
+def test_parquet_schema_and_values(
+    server: FakeServer, client: talque.TalqueClient, tmp_path: Path
+) -> None:
+    output = tmp_path / "tickets.parquet"
+    client.export(server.org_id, output, limit=1000)
+    table = pq.read_table(output)
+    assert str(table.schema.field("ctime").type) == "timestamp[ms, tz=UTC]"
+    assert str(table.schema.field("checkIns").type.value_type) == "timestamp[ms, tz=UTC]"
+    tickets = server.tickets()
+    ctimes = [value.value for value in table.column("ctime")]
+    assert ctimes == [ticket["ctime"] for ticket in tickets]
+    emails = table.column("holder").combine_chunks().field("email").to_pylist()
+    assert emails == [ticket["holder"].get("email") for ticket in tickets]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_empty_org_gives_a_complete_empty_file(
+    server: FakeServer, client: talque.TalqueClient, tmp_path: Path, fmt: str
+) -> None:
+    empty = next(org["org_id"] for org in server.orgs if org["ticket_count"] == 0)
+    output = tmp_path / f"empty.{fmt}"
+    assert client.export(empty, output).tickets == 0
+    if fmt == "jsonl":
+        assert output.read_bytes() == b""
+    elif fmt == "csv":
+        assert output.read_text(encoding="utf-8").splitlines() == [",".join(CSV_COLUMNS)]
+    else:
+        assert pq.read_table(output).num_rows == 0
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_failed_export_leaves_no_output_and_resume_is_exact(
+    server: FakeServer, tmp_path: Path, fmt: str
+) -> None:
+    output = tmp_path / f"tickets.{fmt}"
+    output.write_text("yesterday's complete export\n", encoding="utf-8")
+    server.fail("status", endpoint="list", status=500, skip=3)
+    failed = run_cli(
+        server, "list", server.org_id, "-o", str(output), "--max-retries", "0", "--page-size", "100"
+    )
+    assert failed.returncode == 1
+    [line] = failed.stderr.splitlines()
+    assert "InternalServerError" in line and "--resume" in line
+    # The old file is untouched; the partial output and its checkpoint wait for --resume.
+    assert output.read_text(encoding="utf-8") == "yesterday's complete export\n"
+    assert leftovers(output) == [f"{output.name}.partial", f"{output.name}.partial.json"]
+    server.clear_requests()
+    resumed = run_cli(server, "list", server.org_id, "-o", str(output), "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "exported 1,000 tickets in 10 pages" in resumed.stderr and "(resumed)" in resumed.stderr
+    # Only the failed page and those after it were fetched again.
+    assert len(server.requests("list")) == 7
+    assert read_output(output, fmt) == expected(server.tickets(), fmt)
+    assert leftovers(output) == []
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_resume_after_a_kill_mid_export(server: FakeServer, tmp_path: Path, fmt: str) -> None:
+    output = tmp_path / f"tickets.{fmt}"
+    server.set_latency(40)
+    args = ["list", server.org_id, "-o", str(output), "--page-size", "20", "-q"]
+    with subprocess.Popen(
+        [sys.executable, "-m", "talque", *args], env=cli_env(server), stderr=subprocess.DEVNULL
+    ) as proc:
+        checkpoint = output.with_name(output.name + ".partial.json")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if checkpoint.exists() and json.loads(checkpoint.read_text())["pages"] >= 5:
+                break
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+    assert not output.exists()
+    server.set_latency(0)
+    resumed = run_cli(server, *args, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert read_output(output, fmt) == expected(server.tickets(), fmt)
+
+
+def test_resume_with_nothing_to_resume_starts_fresh(
+    server: FakeServer, client: talque.TalqueClient, tmp_path: Path
+) -> None:
+    output = tmp_path / "tickets.jsonl"
+    result = client.export(server.org_id, output, resume=True)
+    assert (result.tickets, result.resumed) == (1000, False)
+    assert jsonl(output) == server.tickets()
+
+
+def test_resume_refuses_other_arguments(server: FakeServer, tmp_path: Path) -> None:
+    output = tmp_path / "tickets.jsonl"
+    server.fail("status", endpoint="list", status=500, skip=1)
+    run_cli(server, "list", server.org_id, "-o", str(output), "--max-retries", "0")
+    small = next(org["org_id"] for org in server.orgs if org["ticket_count"] == 25)
+    other = run_cli(server, "list", small, "-o", str(output), "--resume")
+    assert other.returncode == 2
+    assert "the interrupted export used org_id=" in other.stderr
+
+
+def test_capped_export_reports_where_to_continue(
+    server: FakeServer, client: talque.TalqueClient, tmp_path: Path
+) -> None:
+    first = client.export(server.org_id, tmp_path / "a.jsonl", limit=100, max_items=150)
+    assert (first.tickets, first.pages) == (150, 2)
+    assert first.cursor is not None
+    rest = client.export(server.org_id, tmp_path / "b.jsonl", limit=100, cursor=first.cursor)
+    assert rest.cursor is None
+    assert jsonl(tmp_path / "a.jsonl") + jsonl(tmp_path / "b.jsonl") == server.tickets()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"format": "xml"}, ValueError),
+        ({"limit": 0}, ValueError),
+        ({"max_items": -1}, ValueError),
+        ({"resume": "yes"}, TypeError),
+        ({"resume": True, "cursor": "abc"}, ValueError),
+    ],
+)
+def test_bad_export_arguments_fail_before_sending(
+    server: FakeServer, client: talque.TalqueClient, tmp_path: Path, kwargs: Any, error: type
+) -> None:
+    with pytest.raises(error):
+        client.export(server.org_id, tmp_path / "x.jsonl", **kwargs)
+    with pytest.raises(TypeError):
+        client.export(server.org_id, None)  # type: ignore[arg-type]
+    assert server.requests() == []
+    assert list(tmp_path.iterdir()) == []
