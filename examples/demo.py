@@ -1,13 +1,16 @@
 """`make demo`: pull every ticket of a 50,000-ticket org from the bundled fake server.
 
 Starts the fake Talque server on a free loopback port, lists every ticket of its demo org,
-reads 1,000 ticket ids back in batches, and prints counts and timings.
+reads 1,000 ticket ids back in batches, exports the org to JSON Lines and CSV files (what
+`talque list ORG --output FILE` does), and prints counts and timings.
 """
 
 from __future__ import annotations
 
 import random
+import tempfile
 import time
+from pathlib import Path
 
 import talque
 from talque.testing import FakeServer
@@ -47,6 +50,18 @@ def main() -> None:
                 f"read: {len(result):,} ids ({provider}) in {len(server.requests('read'))} "
                 f"batches, {elapsed:.3f} s: {found} found, {len(result) - found} not found"
             )
+
+            with tempfile.TemporaryDirectory(prefix="talque-demo-") as folder:
+                for name in ("tickets.jsonl", "tickets.csv"):
+                    output = Path(folder) / name
+                    started = time.perf_counter()
+                    export = client.export(server.org_id, output, limit=1000)
+                    elapsed = time.perf_counter() - started
+                    print(
+                        f"export: {export.tickets:,} tickets to {name} "
+                        f"({output.stat().st_size / 2**20:.1f} MiB) in {elapsed:.2f} s "
+                        f"({export.tickets / elapsed:,.0f} tickets/s)"
+                    )
 
 
 if __name__ == "__main__":

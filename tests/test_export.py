@@ -166,18 +166,49 @@ def test_resume_after_a_kill_mid_export(server: FakeServer, tmp_path: Path, fmt:
     with subprocess.Popen(
         [sys.executable, "-m", "talque", *args], env=cli_env(server), stderr=subprocess.DEVNULL
     ) as proc:
-        checkpoint = output.with_name(output.name + ".partial.json")
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if checkpoint.exists() and json.loads(checkpoint.read_text())["pages"] >= 5:
-                break
-            time.sleep(0.02)
+        _wait_for_pages(output, 5)
         proc.send_signal(signal.SIGKILL)
     assert not output.exists()
     server.set_latency(0)
     resumed = run_cli(server, *args, "--resume")
     assert resumed.returncode == 0, resumed.stderr
     assert read_output(output, fmt) == expected(server.tickets(), fmt)
+
+
+def _wait_for_pages(output: Path, pages: int) -> None:
+    checkpoint = output.with_name(output.name + ".partial.json")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if checkpoint.exists() and json.loads(checkpoint.read_text())["pages"] >= pages:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"the export did not reach {pages} pages")
+
+
+def test_ctrl_c_stops_with_status_130_and_resume_is_exact(
+    server: FakeServer, tmp_path: Path
+) -> None:
+    output = tmp_path / "tickets.jsonl"
+    # Slow pages, so the interrupt lands while a request is in flight.
+    server.set_latency(200)
+    args = ["list", server.org_id, "-o", str(output), "--page-size", "50"]
+    with subprocess.Popen(
+        [sys.executable, "-m", "talque", *args],
+        env=cli_env(server),
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        _wait_for_pages(output, 2)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    [line] = stderr.splitlines()
+    assert line.startswith("talque: error: interrupted; run the same command with --resume")
+    assert not output.exists()
+    server.set_latency(0)
+    resumed = run_cli(server, *args, "--resume", "-q")
+    assert resumed.returncode == 0, resumed.stderr
+    assert jsonl(output) == server.tickets()
 
 
 def test_resume_with_nothing_to_resume_starts_fresh(

@@ -164,6 +164,8 @@ def _run(
     if paths is not None:
         sink.mark(checkpoint)
         checkpoint.save(paths.checkpoint)
+    if on_checkpoint is not None:
+        on_checkpoint(checkpoint)
     while not checkpoint.finished:
         remaining = None if max_items is None else max_items - checkpoint.tickets
         if remaining is not None and remaining <= 0:

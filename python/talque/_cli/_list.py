@@ -24,10 +24,11 @@ class ResumeHint:
         self.cursor = checkpoint.cursor
 
     def __str__(self) -> str:
+        at = f" (at cursor {self.cursor})" if self.cursor is not None else ""
         if self._to_file:
-            return "run the same command with --resume to continue"
+            return f"run the same command with --resume to continue{at}"
         if self.cursor is None:
-            return "run the same command again (nothing was exported)"
+            return "run the same command again to start over"
         return f"continue with --cursor {self.cursor}"
 
 
