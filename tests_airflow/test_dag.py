@@ -71,7 +71,10 @@ def test_a_failed_export_leaves_no_file_and_a_rerun_replaces_the_day(
             module.export_org_tickets(fake.org_id, tmp_path, "2024-05-02")
         assert len(fake.requests("list")) == 2
         assert not target.exists(), "no half-written file under the final name"
+        # The retry resumes: only the failed page and the one after it are fetched.
+        fake.clear_requests()
         module.export_org_tickets(fake.org_id, tmp_path, "2024-05-02")
+        assert len(fake.requests("list")) == 2
         module.export_org_tickets(fake.org_id, tmp_path, "2024-05-02")
     assert pq.read_table(target).num_rows == 2500
     assert sorted(p.name for p in target.parent.iterdir()) == ["tickets.parquet"]

@@ -9,8 +9,9 @@ example from the environment::
 
 Each run writes ``{output_dir}/org_id={org_id}/ds={ds}/tickets.parquet``: one partition per
 logical date, so a rerun or a backfill replaces exactly its own day. The file appears only
-when complete (written under a temporary name in the same folder, then renamed), so a reader
-never sees half an export. The org and the folder are DAG params, defaulting to the
+when complete (``TalqueClient.export`` writes it under a temporary name in the same folder,
+then renames it), so a reader never sees half an export, and a retried task resumes where
+the failed try stopped. The org and the folder are DAG params, defaulting to the
 ``TALQUE_EXPORT_ORG_ID`` and ``TALQUE_EXPORT_DIR`` environment variables.
 """
 
@@ -44,9 +45,6 @@ def export_org_tickets(
 
     A plain function, so it runs (and is tested) without a scheduler.
     """
-    # Imported here, not at the top: the scheduler parses this file often, and never exports.
-    import pyarrow.parquet as pq
-
     if not org_id:
         raise ValueError("no org_id: set the DAG param or the TALQUE_EXPORT_ORG_ID variable")
     if not output_dir:
@@ -55,18 +53,13 @@ def export_org_tickets(
     path.parent.mkdir(parents=True, exist_ok=True)
     hook = TalqueHook(talque_conn_id=conn_id)
     try:
-        table = hook.get_conn().list(org_id, limit=1000).to_arrow()
+        # Page by page into Parquet parts beside the target, renamed to it only when complete:
+        # readers see yesterday's file or today's, never half of one. When a try fails, the
+        # task's retry resumes from the last complete page instead of starting over.
+        result = hook.get_conn().export(org_id, path, format="parquet", limit=1000, resume=True)
     finally:
         hook.close()
-    # Written beside the target and renamed over it: readers see the old file or the new one,
-    # never half of one, and a failed run leaves nothing under the final name.
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    try:
-        pq.write_table(table, partial)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-    print(f"exported {table.num_rows} tickets of {org_id} to {path}")
+    print(f"exported {result.tickets} tickets of {org_id} to {path}")
     return str(path)
 
 
