@@ -77,7 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("org_id", metavar="ORG")
     listing.add_argument("--profile-id", metavar="P", help="only tickets held by this profile")
     listing.add_argument(
-        "--page-size", type=_positive, default=100, metavar="N", help="tickets per request"
+        "--page-size",
+        type=_positive,
+        default=100,
+        metavar="N",
+        help="tickets per request (default 100, the API's own default)",
     )
     listing.add_argument("--max-items", type=_not_negative, metavar="N", help="stop after N")
     start = listing.add_mutually_exclusive_group()
