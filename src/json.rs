@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::errors::TalqueErr;
+use crate::gc_pause::with_gc_paused;
 
 /// Parses a validated response body that is a JSON object.
 pub fn parse_body<'py>(py: Python<'py>, body: &[u8]) -> PyResult<Bound<'py, PyDict>> {
@@ -17,8 +18,7 @@ pub fn parse_body<'py>(py: Python<'py>, body: &[u8]) -> PyResult<Bound<'py, PyDi
         cache_mode: StringCacheMode::All,
         ..PythonParse::default()
     };
-    let value = parser
-        .python_parse(py, body)
+    let value = with_gc_paused(py, || parser.python_parse(py, body))
         .map_err(|err| invalid(err.description(body)))?;
     value
         .cast_into::<PyDict>()

@@ -8,6 +8,7 @@ mod export;
 mod export_failure;
 mod export_target;
 mod fake;
+mod gc_pause;
 mod json;
 mod logging;
 mod pager;

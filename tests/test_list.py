@@ -200,3 +200,25 @@ def test_prefetch_can_be_turned_off(server: FakeServer, client: talque.TalqueCli
     assert len(server.requests("list")) == 1
     with pytest.raises(TypeError):
         client.list(server.org_id, prefetch="yes")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_parsing_a_page_leaves_the_collector_as_it_was(
+    server: FakeServer, client: talque.TalqueClient, enabled: bool
+) -> None:
+    # On 3.10/3.11 the collector is paused while a page is parsed (src/gc_pause.rs); the
+    # application's setting must hold afterwards, and nothing may escape collection.
+    import gc
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        pages = list(client.list(server.org_id, limit=1000).pages())
+        assert gc.isenabled() is enabled
+        ring: list[object] = []
+        ring.append(ring)
+        pages[0]["tickets"][0]["self"] = pages[0]
+        del pages, ring
+        assert gc.collect() > 0
+    finally:
+        (gc.enable if was else gc.disable)()
