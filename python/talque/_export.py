@@ -63,7 +63,7 @@ def export_tickets(
     *,
     format: str | None = None,
     profile_id: str | None = None,
-    limit: int = 1000,
+    limit: int = 100,
     max_items: int | None = None,
     cursor: str | None = None,
     resume: bool = False,
