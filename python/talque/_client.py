@@ -109,7 +109,7 @@ class TalqueClient(ClientBase):
                 (else start a new one).
             progress: Show a progress bar (a widget in notebooks, stderr elsewhere).
         """
-        with Progress(progress, total=max_items, desc="export") as bar:
+        with Progress(progress, total=max_items, desc="export", count_pages=True) as bar:
             return export_tickets(
                 self,
                 org_id,

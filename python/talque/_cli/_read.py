@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from .._export_state import replace_durably
 from .._result import ReadResult
 from ._connect import client_from_args
 
@@ -43,9 +44,9 @@ def _write_atomically(path: Path, result: ReadResult) -> None:
             file.writelines(_lines(result))
             file.flush()
             os.fsync(file.fileno())
-        os.replace(tmp, path)
+        replace_durably(Path(tmp), path)
     except BaseException:
-        os.unlink(tmp)
+        Path(tmp).unlink(missing_ok=True)
         raise
 
 
