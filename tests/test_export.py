@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -17,59 +15,23 @@ import pytest
 
 import talque
 from _cli import cli_env, jsonl, leftovers, run_cli
+from _csv_rows import expected_row, read_csv
 from talque._talque import CSV_COLUMNS
 from talque.testing import FakeServer
 
 FORMATS = ["jsonl", "csv", "parquet"]
-_LISTS = ["categories", "tickets", "eventIds", "extEventIds", "vendorIds", "extVendorIds"]
-_PEOPLE = ["email", "firstName", "lastName", "companyName", "jobTitle", "extUserId", "locale"]
 
 
-def _iso(ms: int) -> str:
-    moment = datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def expected_csv_row(ticket: dict[str, Any]) -> dict[str, Any]:
-    """A ticket as the documented CSV columns should carry it (JSON cells parsed)."""
-    row: dict[str, Any] = {}
-    for column in CSV_COLUMNS:
-        head, _, field = column.partition(".")
-        if field:
-            person = ticket.get(head) or {}
-            row[column] = _cell(person.get(field))
-        elif column in ("ctime_iso", "mtime_iso"):
-            row[column] = _iso(ticket[column.removesuffix("_iso")])
-        elif column == "checkIns_iso":
-            row[column] = [_iso(ms) for ms in ticket["checkIns"]]
-        elif column in (*_LISTS, "checkIns"):
-            row[column] = ticket[column]
-        elif column == "extData":
-            row[column] = ticket["extData"] if "extData" in ticket else ""
-        else:
-            row[column] = _cell(ticket.get(column))
-    return row
-
-
-def read_csv(path: Path) -> list[dict[str, Any]]:
-    with path.open(newline="", encoding="utf-8") as file:
-        reader = csv.DictReader(file)
-        assert reader.fieldnames == list(CSV_COLUMNS)
-        rows: list[dict[str, Any]] = list(reader)
+def csv_tickets(path: Path) -> list[dict[str, Any]]:
+    """The CSV's rows, every cell as written but ``extData`` parsed (it is the server's text
+    without whitespace, so it is compared as JSON)."""
+    header, rows = read_csv(path.read_bytes())
+    assert header == list(CSV_COLUMNS)
+    parsed: list[dict[str, Any]] = []
     for row in rows:
-        for column in (*_LISTS, "checkIns", "checkIns_iso"):
-            row[column] = json.loads(row[column])
-        if row["extData"] != "":
-            row["extData"] = json.loads(row["extData"])
-    return rows
+        ext_data = row.pop("extData")
+        parsed.append({**row, "extData": json.loads(ext_data) if ext_data else ""})
+    return parsed
 
 
 def read_output(path: Path, fmt: str) -> list[Any]:
@@ -77,7 +39,7 @@ def read_output(path: Path, fmt: str) -> list[Any]:
     if fmt == "jsonl":
         return jsonl(path)
     if fmt == "csv":
-        return read_csv(path)
+        return csv_tickets(path)
     return pq.read_table(path).column("ticketId").to_pylist()
 
 
@@ -85,7 +47,7 @@ def expected(tickets: list[dict[str, Any]], fmt: str) -> list[Any]:
     if fmt == "jsonl":
         return tickets
     if fmt == "csv":
-        return [expected_csv_row(ticket) for ticket in tickets]
+        return [{**expected_row(t), "extData": t.get("extData", "")} for t in tickets]
     return [ticket["ticketId"] for ticket in tickets]
 
 
