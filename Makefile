@@ -7,18 +7,20 @@ STAMP := $(VENV)/.deps-installed
 export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 # Cargo needs no network once dependencies are fetched; the lock file pins them all.
 CARGO ?= cargo
-# The wheel's platform tag: maturin checks (auditwheel-style) that the extension needs no
-# newer glibc symbols and no libraries outside the manylinux policy; the build fails if not.
-MANYLINUX ?= manylinux_2_34
+# The Linux wheel's platform tag: manylinux2014 (glibc 2.17: RHEL 7, Ubuntu 14.04, Amazon Linux 2
+# and everything newer). Zig links against that glibc's symbols whatever the build machine's glibc
+# is; maturin and then auditwheel (`make wheel-check`) check that the tag is earned.
+MANYLINUX ?= manylinux2014
+WHEEL_TAG ?= manylinux_2_17_x86_64
 DIST := dist
 # The interpreter whose installed `talque` the type checks run against: .venv (after
 # `make build`) by default; `make test` passes the fresh virtualenv it installed the wheel into.
 CHECK_PY ?=
 
-.PHONY: build wheel sdist demo lint lint-rust lint-python lint-types test test-rust \
-	test-python test-airflow soak bench clean
+.PHONY: build wheel wheel-check sdist sdist-check wheel-from-sdist demo lint lint-rust \
+	lint-python lint-types lint-workflows test test-rust test-python test-airflow soak bench clean
 
-$(STAMP): requirements-dev.txt
+$(STAMP): requirements-dev.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
@@ -28,20 +30,63 @@ $(STAMP): requirements-dev.txt
 build: $(STAMP)
 	$(VENV)/bin/maturin develop --release --quiet
 
-# The release wheel (abi3: one wheel for CPython 3.10+). After `make build` cargo has
-# nothing left to compile: both use the same release profile.
+# The release wheel (abi3: one wheel for CPython 3.10+), linked by zig (the ziglang package,
+# which maturin finds as `python3 -m ziglang` on PATH) against glibc 2.17, then checked. It builds
+# into target/x86_64-unknown-linux-gnu/, beside `make build`'s target/release/.
 wheel: $(STAMP)
 	rm -f $(DIST)/talque-*.whl
-	$(VENV)/bin/maturin build --release --quiet --compatibility $(MANYLINUX) --out $(DIST)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/maturin build --release --quiet --zig \
+		--compatibility $(MANYLINUX) --out $(DIST)
+	$(MAKE) --no-print-directory wheel-check
+
+# The tag must be earned, not just claimed: auditwheel reads the symbol versions and libraries
+# the extension needs and must find them consistent with $(WHEEL_TAG); abi3audit --strict fails
+# on any symbol outside CPython 3.10's stable ABI.
+wheel-check: $(STAMP)
+	set -e; \
+	for whl in $(DIST)/talque-*.whl; do \
+		report=$$($(VENV)/bin/auditwheel show "$$whl"); echo "$$report"; \
+		echo "$$report" | tr '\n' ' ' | grep -q 'consistent with the following platform tag: *"$(WHEEL_TAG)"' \
+			|| { echo "$$whl: auditwheel does not grant $(WHEEL_TAG)" >&2; exit 1; }; \
+		$(VENV)/bin/abi3audit --strict --summary "$$whl"; \
+	done
 
 sdist: $(STAMP)
 	rm -f $(DIST)/talque-*.tar.gz
 	$(VENV)/bin/maturin sdist --out $(DIST)
 
+# The cheap part of "pip can build from the sdist", which `make test` runs: the unpacked sdist is a
+# complete cargo workspace whose lock file resolves every dependency offline, without compiling.
+sdist-check: sdist
+	set -e; \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	tar -xzf $(DIST)/talque-*.tar.gz -C "$$tmp"; \
+	$(CARGO) metadata --locked --offline --format-version 1 \
+		--manifest-path "$$tmp"/talque-*/Cargo.toml > /dev/null; \
+	echo "sdist-check: the sdist's workspace and Cargo.lock resolve offline"
+
+# The whole of it (a full release compile, so .ci/run runs it after `make test`): `pip wheel`
+# builds the sdist in an isolated environment, as pip does for a user without a matching wheel,
+# and the result is installed into a fresh virtualenv and used against the fake server.
+wheel-from-sdist: sdist
+	set -e; \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip wheel --quiet --no-deps --wheel-dir "$$tmp/wheels" \
+		$(DIST)/talque-*.tar.gz; \
+	"$$tmp/venv/bin/python" -m pip install --quiet "$$tmp"/wheels/talque-*.whl; \
+	cd "$$tmp" && "$$tmp/venv/bin/python" "$(CURDIR)/.ci/smoke.py"
+
 demo: build
 	$(PY) examples/demo.py
 
-lint: lint-python lint-rust lint-types
+lint: lint-python lint-rust lint-types lint-workflows
+
+# Every GitHub workflow against the workflow schema (bundled with check-jsonschema, no network)
+# and zizmor's audits (offline: no GitHub API lookups); any finding fails.
+lint-workflows: $(STAMP)
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(VENV)/bin/zizmor --offline --no-progress .github/workflows
 
 lint-rust: $(STAMP)
 	$(CARGO) fmt --all -- --check
@@ -71,7 +116,7 @@ test-python: build
 # outside the source tree, lint (type checks against that install), run the Rust tests, then
 # the whole pytest suite against the installed wheel from a directory where the sources are not
 # importable (tests/test_packaging.py checks where `talque` came from, and the sdist's files).
-test: wheel sdist
+test: wheel sdist-check
 	set -e; \
 	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	$(PYTHON) -m venv "$$tmp/venv"; \

@@ -41,10 +41,33 @@ pub fn dup_descriptor(fd: i32) -> std::io::Result<File> {
     Ok(File::from(borrowed.try_clone_to_owned()?))
 }
 
-#[cfg(not(unix))]
+/// A duplicate of the OS handle behind the caller's C runtime descriptor (what
+/// `sys.stdout.fileno()` returns on Windows), so closing the writer leaves it open. Writing to
+/// the handle bypasses the C runtime's text mode, so the bytes are the same as on Unix.
+#[cfg(windows)]
+pub fn dup_descriptor(fd: i32) -> std::io::Result<File> {
+    use pyo3::prelude::*;
+    use std::os::windows::io::{BorrowedHandle, RawHandle};
+    // `msvcrt.get_osfhandle` reads the interpreter's own C runtime descriptor table and raises
+    // OSError for a descriptor that is not open, where the C function itself would end the
+    // process through the runtime's invalid-parameter handler; that becomes
+    // ERROR_INVALID_HANDLE (6), which Python reports as EBADF.
+    let handle = Python::attach(|py| -> PyResult<isize> {
+        py.import("msvcrt")?
+            .call_method1("get_osfhandle", (fd,))?
+            .extract()
+    })
+    .map_err(|_| std::io::Error::from_raw_os_error(6))?;
+    // SAFETY: the borrow lasts only for the duplication (`DuplicateHandle`), while the
+    // caller's descriptor keeps the handle open.
+    let borrowed = unsafe { BorrowedHandle::borrow_raw(handle as RawHandle) };
+    Ok(File::from(borrowed.try_clone_to_owned()?))
+}
+
+#[cfg(not(any(unix, windows)))]
 pub fn dup_descriptor(_fd: i32) -> std::io::Result<File> {
     Err(std::io::Error::new(
         std::io::ErrorKind::Unsupported,
-        "file descriptor targets need a Unix system",
+        "file descriptor targets need a Unix or Windows system",
     ))
 }

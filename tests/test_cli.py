@@ -196,6 +196,7 @@ def test_bad_arguments_exit_2_before_sending(
     assert server.requests() == []
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals: SIGTERM is TerminateProcess")
 def test_fake_server_command_serves_until_terminated() -> None:
     with subprocess.Popen(
         [sys.executable, "-m", "talque", "fake-server", "--port", "0", "--tickets", "30"],

@@ -79,7 +79,8 @@ def test_the_wheel_ships_stubs_marker_extension_and_helpers() -> None:
     }
     assert sources <= shipped
     assert {"py.typed", "_talque.pyi"} <= shipped
-    assert [name for name in shipped if name.startswith("_talque.") and name.endswith(".so")]
+    # The extension: `_talque.abi3.so` on Linux and macOS, `_talque.pyd` on Windows.
+    assert [n for n in shipped if n.startswith("_talque.") and n.endswith((".so", ".pyd"))]
     metadata = importlib.metadata.metadata("talque")
     assert metadata["Requires-Python"] == ">=3.10"
     assert metadata["License-Expression"] == "MIT"

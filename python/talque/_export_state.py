@@ -89,6 +89,9 @@ class Checkpoint:
 def replace_durably(source: Path, target: Path) -> None:
     """Renames ``source`` over ``target`` and makes the rename itself survive a crash."""
     os.replace(source, target)
+    if os.name != "posix":
+        # Windows cannot open a directory as a file; NTFS journals the rename itself.
+        return
     fd = os.open(target.parent, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -40,7 +41,7 @@ def _lines(result: ReadResult) -> Iterator[str]:
 def _write_atomically(path: Path, result: ReadResult) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
             file.writelines(_lines(result))
             file.flush()
             os.fsync(file.fileno())
@@ -58,6 +59,9 @@ def run_read(args: argparse.Namespace) -> int:
         _write_atomically(Path(args.output), result)
     else:
         out: IO[str] = sys.stdout
+        if os.name != "posix" and isinstance(out, io.TextIOWrapper):
+            # Windows' text mode would end each line with \r\n; JSON Lines end in \n everywhere.
+            out.reconfigure(newline="")
         out.writelines(_lines(result))
         out.flush()
     if not args.quiet:
