@@ -39,6 +39,7 @@ class CoreClient:
         max_response_bytes: int,
         ca_bundle: str | None,
         user_agent: str,
+        compression: bool = True,
     ) -> CoreClient: ...
     def read(self, org_id: str, provider: str, ids: list[str]) -> dict[str, Any]:
         """Reads deduplicated, validated ids in concurrent batches; returns ``{id: result}``."""

@@ -1,0 +1,175 @@
+"""Compressed answers: on by default, off on request (client, async client, CLI; the
+Airflow extra is tested in tests_airflow/), decoded correctly, bounded by
+``max_response_bytes`` after decoding, and a broken compressed body is a typed, retried
+error after which the client keeps working.
+
+The fake server records the ``Accept-Encoding`` each request carried; a local server sends
+gzip and deflate bodies made here with the standard library.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import zlib
+from collections.abc import Callable, Iterator
+
+import pytest
+
+import talque
+from _cli import run_cli
+from _local_http import LocalServer, Reply, Seen
+from talque.testing import FakeServer
+
+ENCODERS: dict[str, Callable[[bytes], bytes]] = {
+    "gzip": lambda data: gzip.compress(data, compresslevel=1),
+    # HTTP's "deflate" is the zlib format (RFC 9110).
+    "deflate": zlib.compress,
+}
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeServer]:
+    with FakeServer(tickets=120, seed=4) as server:
+        yield server
+
+
+def page_body(count: int) -> bytes:
+    tickets = [{"ticketId": f"t{index}", "note": "x" * 50} for index in range(count)]
+    return json.dumps({"orgId": "org", "tickets": tickets, "cursor": None, "more": False}).encode()
+
+
+def compressed(encoding: str, body: bytes) -> Reply:
+    return Reply(
+        body=body,
+        headers=[
+            ("Content-Type", "application/json; charset=utf-8"),
+            ("Content-Encoding", encoding),
+        ],
+    )
+
+
+def client_for(server: LocalServer, **options: object) -> talque.TalqueClient:
+    return talque.TalqueClient("id", "secret", base_url=server.url, **options)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------
+# Negotiation: what the server is asked for
+
+
+def accepted(server: FakeServer) -> str | None:
+    (entry,) = server.requests("list")
+    value: str | None = entry["headers"].get("accept-encoding")
+    return value
+
+
+def test_compression_is_asked_for_by_default(fake: FakeServer) -> None:
+    fake.clear_requests()
+    with fake.client() as client:
+        assert client.compression is True
+        assert len(list(client.list(fake.org_id, limit=1000))) == 120
+    offered = {part.strip() for part in (accepted(fake) or "").split(",")}
+    assert offered == {"gzip", "deflate", "br", "zstd"}
+
+
+def test_compression_off_sends_no_accept_encoding(fake: FakeServer) -> None:
+    fake.clear_requests()
+    with fake.client(compression=False) as client:
+        assert client.compression is False
+        assert len(list(client.list(fake.org_id, limit=1000))) == 120
+    assert accepted(fake) is None
+
+
+def test_the_async_client_passes_the_option_through(fake: FakeServer) -> None:
+    async def count() -> int:
+        async with talque.AsyncTalqueClient(
+            fake.client_id, fake.secret, base_url=fake.url, compression=False
+        ) as client:
+            return len([ticket async for ticket in client.list(fake.org_id, limit=1000)])
+
+    fake.clear_requests()
+    assert asyncio.run(count()) == 120
+    assert accepted(fake) is None
+
+
+@pytest.mark.parametrize(("flag", "expect_header"), [((), True), (("--no-compression",), False)])
+def test_the_cli_passes_the_option_through(
+    fake: FakeServer, flag: tuple[str, ...], expect_header: bool
+) -> None:
+    fake.clear_requests()
+    done = run_cli(fake, "list", fake.org_id, "--page-size", "1000", "-q", *flag)
+    assert done.returncode == 0, done.stderr
+    assert (accepted(fake) is not None) is expect_header
+
+
+# ---------------------------------------------------------------------------------------
+# Decoding
+
+
+@pytest.mark.parametrize("encoding", sorted(ENCODERS))
+def test_compressed_pages_are_decoded(encoding: str) -> None:
+    plain = page_body(300)
+    with LocalServer(compressed(encoding, ENCODERS[encoding](plain))) as server:
+        with client_for(server, max_retries=0) as client:
+            tickets = list(client.list("org", limit=300))
+    assert tickets == json.loads(plain)["tickets"]
+
+
+def test_a_decompression_bomb_raises_invalid_response() -> None:
+    # About 64 KB on the wire, 64 MiB decoded, against a 4 MiB bound.
+    bomb = gzip.compress(bytes(64 << 20), compresslevel=9)
+    assert len(bomb) < 1 << 20
+    with LocalServer(compressed("gzip", bomb)) as server:
+        with client_for(server, max_retries=2, max_response_bytes=4 << 20) as client:
+            with pytest.raises(talque.InvalidResponseError, match="max_response_bytes"):
+                list(client.list("org"))
+        assert len(server.seen) == 1, "a bomb is not retried"
+
+
+def test_an_encoding_that_was_not_asked_for_raises_invalid_response() -> None:
+    body = ENCODERS["gzip"](page_body(3))
+    with LocalServer(compressed("gzip", body)) as server:
+        with client_for(server, max_retries=2, compression=False) as client:
+            with pytest.raises(talque.InvalidResponseError, match="Content-Encoding"):
+                list(client.list("org"))
+        assert len(server.seen) == 1
+
+
+class FirstBroken:
+    """Answers the first request with ``broken``, every later one with a valid gzip page."""
+
+    def __init__(self, broken: Reply, plain: bytes) -> None:
+        self.broken = broken
+        self.good = compressed("gzip", ENCODERS["gzip"](plain))
+        self.calls = 0
+
+    def __call__(self, _seen: Seen) -> Reply:
+        self.calls += 1
+        return self.broken if self.calls == 1 else self.good
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    ["truncated", "lying-plain", "garbage"],
+)
+@pytest.mark.parametrize("encoding", sorted(ENCODERS))
+def test_a_broken_compressed_body_is_retried_and_the_client_stays_usable(
+    encoding: str, breakage: str
+) -> None:
+    plain = page_body(200)
+    broken = {
+        "truncated": ENCODERS[encoding](plain)[: len(ENCODERS[encoding](plain)) // 2],
+        "lying-plain": plain,
+        "garbage": bytes(range(256)) * 8,
+    }[breakage]
+    answer = FirstBroken(compressed(encoding, broken), plain)
+    with LocalServer(answer) as server:
+        with client_for(server, max_retries=0) as client:
+            with pytest.raises(talque.APIConnectionError):
+                list(client.list("org", limit=200))
+            assert len(list(client.list("org", limit=200))) == 200
+        answer.calls = 0
+        with client_for(server, max_retries=1) as client:
+            assert len(list(client.list("org", limit=200))) == 200
+        assert len(server.seen) == 4
