@@ -18,7 +18,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -187,14 +187,25 @@ def verify_same(outs: dict[str, dict[str, Any]], keys: tuple[str, ...]) -> None:
 
 
 def run_alternating(
-    repeat: int, argv_for: Any, env: dict[str, str], tags: dict[str, Any]
+    repeat: int,
+    argv_for: Any,
+    env: dict[str, str],
+    tags: dict[str, Any],
+    wire_bytes: Callable[[], int] | None = None,
 ) -> list[dict[str, Any]]:
-    """``repeat`` rounds of one fresh child per client, rotating who goes first."""
+    """``repeat`` rounds of one fresh child per client, rotating who goes first.
+
+    With ``wire_bytes`` (a byte counter of the link), each run also records the bytes the
+    server sent during it.
+    """
     runs = []
     for rep in range(repeat):
         k = rep % len(CLIENTS)
         for client in CLIENTS[k:] + CLIENTS[:k]:
+            before = wire_bytes() if wire_bytes else 0
             out = common.run_child(argv_for(client), env)
+            if wire_bytes:
+                out["wire_bytes"] = wire_bytes() - before
             runs.append(dict(out, repeat=rep, **tags))
     return runs
 
