@@ -2,11 +2,12 @@
 users meet the API (behind a proxy that gzips JSON for clients that ask): talque against
 httpx+orjson and requests+json, each with its default ``Accept-Encoding``.
 
-The fake server runs in a network namespace of its own; tc shapes only its answers
-(``shaped_link.py``), so the bytes each client makes the server send decide the transfer
-time. Per case: one server (its own ticket count and per-request latency), the three clients
-verified once to list identical tickets, then ``repeat`` rounds of one fresh child per
-client. Bytes on the wire per ticket come from the shaped class's counter. Needs root.
+The fake server and a gzip reverse proxy (``gzip_proxy.py``, level 1 like nginx) run in a
+network namespace of their own; tc shapes only the proxy's answers (``shaped_link.py``), so
+the bytes each client makes the server send decide the transfer time. Per case: one server
+(its own ticket count and per-request latency), the three clients verified once to list
+identical tickets, then ``repeat`` rounds of one fresh child per client. Bytes on the wire
+per ticket come from the shaped class's counter. Needs root.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ from __future__ import annotations
 from typing import Any
 
 import common
+import gzip_proxy
 import list_pages
 import shaped_link
 import sync_peers as sp
 
 NAME = "network"
 RATE_MBIT = 100
-# The fake server's switch for compressed answers (gzip, br, zstd, deflate, as accepted).
-COMPRESSING = ("--compress",)
 # (latency ms, page size, tickets, target ratio vs httpx+orjson): issue 11.
 CASES: tuple[tuple[int, int, int, float | None], ...] = (
     (20, 1000, 20_000, 1.3),
@@ -42,17 +42,18 @@ def run(repeat: int, quick: bool) -> dict[str, Any]:
     with shaped_link.ShapedLink(rate_mbit=RATE_MBIT) as link:
         for latency, limit, tickets, target in CASES:
             tickets //= QUICK_SCALE if quick else 1
-            with common.ServerProcess(
-                tickets=tickets,
-                latency_ms=latency,
-                host=link.server_ip,
-                wrapper=link.wrapper,
-                extra=COMPRESSING,
-            ) as server:
-                link.shape_port(server.port)
+            with (
+                common.ServerProcess(
+                    tickets=tickets, latency_ms=latency, wrapper=link.wrapper
+                ) as server,
+                gzip_proxy.ProxyProcess(
+                    listen=link.server_ip, upstream=server.url, wrapper=link.wrapper
+                ) as proxy,
+            ):
+                link.shape_port(proxy.port)
 
                 def argv(
-                    client: str, *extra: str, limit: int = limit, url: str = server.url
+                    client: str, *extra: str, limit: int = limit, url: str = proxy.url
                 ) -> list[str]:
                     return sp.child_argv("list", client, url, "--limit", str(limit), *extra)
 
@@ -63,7 +64,11 @@ def run(repeat: int, quick: bool) -> dict[str, Any]:
             runs += sel
             cases.append(list_pages.case_result(sel, tags, target, tickets))
     return {
-        "params": {"rate_mbit": RATE_MBIT, "server": list(COMPRESSING), "cases": CASES},
+        "params": {
+            "rate_mbit": RATE_MBIT,
+            "server": "fake server behind bench/gzip_proxy.py (gzip level 1)",
+            "cases": CASES,
+        },
         "repeat": repeat,
         "verified": verified,
         "peers": sp.PEER_LABEL,
