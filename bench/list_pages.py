@@ -78,7 +78,7 @@ def case_result(
     """
     metrics = METRICS + (("wire_bytes",) if "wire_bytes" in runs[0] else ())
     summary = common.summarize(runs, metrics)
-    med = {c: summary[c]["tickets_per_s"]["median"] for c in sp.CLIENTS}
+    med = {c: summary[c]["tickets_per_s"]["median"] for c in summary}
     ratio = round(med["talque"] / med["httpx"], 3)
     pages = -(-tickets // tags["limit"])
     floor_s = pages * tags["latency_ms"] / 1000
@@ -92,6 +92,7 @@ def case_result(
         "met": target is None or ratio >= target,
         "floor_s": floor_s,
         "of_floor": round(floor_s / summary["talque"]["wall_s"]["median"], 3) if floor_s else None,
+        "of_ceiling": round(med["talque"] / med["bytes"], 3) if "bytes" in med else None,
     }
 
 
@@ -99,6 +100,8 @@ def ratio_text(case: dict[str, Any]) -> str:
     text = f"{case['ratio_talque_over_httpx']:.2f}x"
     if case["target"] is not None:
         text += f" (target >= {case['target']}x: {'met' if case['met'] else 'MISSED'})"
+    if case.get("of_ceiling") is not None:
+        text += f"; {case['of_ceiling']:.2f} of the bytes-only ceiling"
     if case["of_floor"] is not None:
         text += f"; {case['of_floor']:.2f} of the {case['floor_s']:.2f} s latency floor"
     return text
@@ -108,7 +111,7 @@ def case_rows(case: dict[str, Any], *columns: tuple[str, float, int]) -> Iterato
     """The table rows of one case: latency, page, client, each ``(metric, scale, digits)``
     as median [min-max], and the ratio on talque's row."""
     s = case["summary"]
-    for c in sp.CLIENTS:
+    for c in [c for c in sp.PEER_LABEL if c in s]:
         cells = [common.fmt_spread(s[c][m], scale, digits) for m, scale, digits in columns]
         yield [
             f"{case['latency_ms']} ms",

@@ -7,7 +7,8 @@ network namespace of their own; tc shapes only the proxy's answers (``shaped_lin
 the bytes each client makes the server send decide the transfer time. Per case: one server
 (its own ticket count and per-request latency), the three clients verified once to list
 identical tickets, then ``repeat`` rounds of one fresh child per client. Bytes on the wire
-per ticket come from the shaped class's counter. Needs root.
+per ticket come from the shaped class's counter. A fourth child only fetches and gunzips the
+bytes (``sync_peers.list_bytes``): the ceiling the server and the link allow. Needs root.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def run(repeat: int, quick: bool) -> dict[str, Any]:
                 if not verified:
                     verified = list_pages.verify_listing(argv, server.env, tickets)
                 tags = {"latency_ms": latency, "limit": limit}
-                sel = sp.run_alternating(repeat, argv, server.env, tags, link.sent_bytes)
+                clients = (*sp.CLIENTS, "bytes")
+                sel = sp.run_alternating(repeat, argv, server.env, tags, link.sent_bytes, clients)
             runs += sel
             cases.append(list_pages.case_result(sel, tags, target, tickets))
     return {
