@@ -98,6 +98,24 @@ def _assert_no_secret_anywhere(exc: BaseException) -> None:
 # TLS
 
 
+def test_a_many_page_listing_over_tls_reuses_its_connection(
+    fake: FakeServer, ca: trustme.CA, ca_pem: Path
+) -> None:
+    # A keep-alive HTTPS front: the client decides how many connections it opens.
+    with LocalServer(forward_to(fake.url), context=_server_context(ca), keep_alive=True) as front:
+        with _client(front.url, ca_bundle=ca_pem) as client:
+            assert list(client.list(fake.org_id, limit=5)) == fake.tickets()
+            tickets = fake.tickets()
+            client.read(fake.org_id, tickets[0]["provider"], [tickets[0]["ticketId"]])
+        assert len(front.seen) == 40 // 5 + 1
+        # One handshake per connection, and the connections do not grow with the pages: the
+        # pool reuses them. It may hold two: a prefetch sent the instant the previous answer
+        # ended can miss that connection's return to hyper's pool, which then opens a second
+        # one (hyper-util races a new connection against the pool; no option turns that off,
+        # hyperium/hyper#4134). Both stay pooled, so no later page needs a handshake.
+        assert front.handshakes == front.connections <= 2
+
+
 def test_https_with_the_test_ca_as_ca_bundle_works(
     fake: FakeServer, https_fake: LocalServer, ca_pem: Path
 ) -> None:
