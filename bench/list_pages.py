@@ -2,7 +2,9 @@
 server latency 0 ms and 20 ms: talque's pager (one page of look-ahead) against an
 httpx.Client + orjson peer and a requests.Session + json peer (``sync_peers.py``).
 
-One fake server per latency, in its own process; one fresh child per measured run,
+At 20 ms a fourth child only fetches the bytes (``sync_peers.list_bytes``), the ceiling
+that the server's latency allows. One fake server per latency, in its own process; one fresh
+child per measured run,
 rotating which client goes first. The three clients are verified once to return the
 same tickets in the same order (count, first/last orgTicketId, a digest of every ticket).
 """
@@ -43,7 +45,9 @@ def run(repeat: int, quick: bool) -> dict[str, Any]:
                 if not verified:  # once: same tickets, same order, from all three
                     verified = verify_listing(argv, server.env, params["tickets"])
                 tags = {"latency_ms": latency, "limit": limit}
-                runs += sp.run_alternating(repeat, argv, server.env, tags)
+                # With latency, the bytes-only client shows the ceiling the server allows.
+                clients = (*sp.CLIENTS, "bytes") if latency else sp.CLIENTS
+                runs += sp.run_alternating(repeat, argv, server.env, tags, clients=clients)
     cases = []
     for latency in params["latencies_ms"]:
         for limit in params["page_sizes"]:
