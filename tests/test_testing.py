@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import importlib.metadata
 import json
 import os
@@ -9,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -219,6 +221,52 @@ def test_fixture_is_fresh_per_test(talque_fake_server: FakeServer) -> None:
         pytest.raises(talque.InternalServerError),
     ):
         client.read(talque_fake_server.org_id, "any", ["x"])
+
+
+# ---------------------------------------------------------------------------------------
+# The link: compression like a production proxy, a bandwidth cap, bytes on the wire
+
+
+def _post_list(server: FakeServer, accept_encoding: str | None) -> tuple[dict[str, str], bytes]:
+    body = json.dumps({"orgId": server.org_id, "limit": 100}).encode()
+    headers = {**server_auth(server), "Content-Type": "application/json"}
+    if accept_encoding is not None:
+        headers["Accept-Encoding"] = accept_encoding
+    request = urllib.request.Request(server.url + "/api/v1/ticket/list", data=body, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return {k.lower(): v for k, v in response.headers.items()}, response.read()
+
+
+def server_auth(server: FakeServer) -> dict[str, str]:
+    return {"X-TQ-CLIENT-ID": server.client_id, "X-TQ-SECRET": server.secret}
+
+
+def test_compression_follows_accept_encoding_and_the_switch() -> None:
+    with FakeServer(tickets=300) as server:
+        headers, plain = _post_list(server, None)
+        assert "content-encoding" not in headers
+        headers, wire = _post_list(server, "gzip")
+        assert headers["content-encoding"] == "gzip"
+        assert gzip.decompress(wire) == plain
+        entries = server.requests("list")
+        assert [entry["content_encoding"] for entry in entries] == [None, "gzip"]
+        assert [entry["response_bytes"] for entry in entries] == [len(plain), len(wire)]
+        assert server.stats()["response_bytes"] == len(plain) + len(wire)
+        server.set_compression(False)
+        headers, body = _post_list(server, "gzip")
+        assert "content-encoding" not in headers and body == plain
+    with FakeServer(tickets=300, compression=False) as server:
+        headers, _ = _post_list(server, "gzip, br, zstd")
+        assert "content-encoding" not in headers
+
+
+def test_bandwidth_cap_is_logged_and_can_be_lifted() -> None:
+    with FakeServer(tickets=50, bandwidth_bytes_per_sec=10_000_000) as server:
+        _, body = _post_list(server, None)
+        assert server.requests()[-1]["response_bytes"] == len(body)
+        server.set_bandwidth(0)
+        _, again = _post_list(server, None)
+        assert again == body
 
 
 # ---------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ use crate::auth::credentials_match;
 use crate::endpoint::Endpoint;
 use crate::faults::{Delivery, Fault, FaultAction, ReplyBody};
 use crate::handlers::{self, ListMode};
+use crate::link::Uncompressed;
 use crate::log::{Arrival, CompletionMark, InFlight};
 use crate::reply::{reason_for_status, ApiError, Reply};
 use crate::state::AppState;
@@ -73,6 +74,11 @@ pub(crate) async fn handle(State(state): State<Arc<AppState>>, request: Request)
         mark,
     )));
     *response.status_mut() = reply.status;
+    // The wire stage finds the log entry through this, to record the bytes sent.
+    response.extensions_mut().insert(seq);
+    if delivery != Delivery::Normal {
+        response.extensions_mut().insert(Uncompressed);
+    }
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,

@@ -40,6 +40,12 @@ pub struct FakeConfig {
     pub secret: String,
     /// Milliseconds added to every API request.
     pub latency_ms: u64,
+    /// Whether answers are compressed for requests whose `Accept-Encoding` allows it (gzip, br,
+    /// zstd, deflate), as a production proxy does.
+    pub compression: bool,
+    /// A cap on the body bytes per second of each answer (each connection, under HTTP/1.1),
+    /// after compression; 0 means no cap.
+    pub bandwidth_bytes_per_sec: u64,
     /// The fraction of API requests that get a random fault.
     pub fault_rate: f64,
     /// The seed of the random fault sequence.
@@ -67,6 +73,8 @@ impl Default for FakeConfig {
             client_id: "fake-client-id".to_owned(),
             secret: "fake-secret".to_owned(),
             latency_ms: 0,
+            compression: true,
+            bandwidth_bytes_per_sec: 0,
             fault_rate: 0.0,
             fault_seed: 0,
             fault_kinds: RandomKind::ALL

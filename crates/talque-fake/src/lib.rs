@@ -14,6 +14,7 @@ mod error;
 mod faults;
 mod handlers;
 mod json;
+mod link;
 mod log;
 mod reply;
 mod rng;

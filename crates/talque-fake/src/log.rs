@@ -30,6 +30,11 @@ struct LogEntry {
     status: Option<u16>,
     fault: Option<&'static str>,
     completed: bool,
+    /// The `Content-Encoding` of the answer (`gzip`, `br`, `zstd`, `deflate`), if any.
+    content_encoding: Option<String>,
+    /// The body bytes handed to the connection, after compression: what went on the wire.
+    /// `None` until the answer has been sent or the client has left.
+    response_bytes: Option<u64>,
     /// API requests being handled when this one arrived, itself included: lets tests
     /// check how many requests a client really had in flight at once.
     in_flight: usize,
@@ -40,6 +45,8 @@ struct Stats {
     requests: u64,
     faults_injected: u64,
     by_kind: BTreeMap<&'static str, u64>,
+    /// The sum of the logged `response_bytes`, for benchmarks that report bytes per ticket.
+    response_bytes: u64,
 }
 
 #[derive(Debug, Default)]
@@ -130,6 +137,8 @@ impl RequestLog {
             status: None,
             fault: None,
             completed: false,
+            content_encoding: None,
+            response_bytes: None,
             in_flight,
         });
         Seq(seq)
@@ -160,6 +169,22 @@ impl RequestLog {
     pub(crate) fn completed(&self, seq: Seq) {
         if let Some(entry) = self.lock().entry(seq.0) {
             entry.completed = true;
+        }
+    }
+
+    /// Records the `Content-Encoding` the answer goes out with.
+    pub(crate) fn encoded(&self, seq: Seq, encoding: Option<String>) {
+        if let Some(entry) = self.lock().entry(seq.0) {
+            entry.content_encoding = encoding;
+        }
+    }
+
+    /// Records how many body bytes went on the wire for an answer.
+    pub(crate) fn sent(&self, seq: Seq, bytes: u64) {
+        let mut inner = self.lock();
+        inner.stats.response_bytes += bytes;
+        if let Some(entry) = inner.entry(seq.0) {
+            entry.response_bytes = Some(bytes);
         }
     }
 
@@ -240,6 +265,8 @@ mod tests {
         log.faulted(seq, "status");
         log.answered(seq, 503);
         CompletionMark::new(log.clone(), seq).complete();
+        log.encoded(seq, Some("gzip".to_owned()));
+        log.sent(seq, 42);
         let entries: Value = serde_json::from_str(&log.to_json()).unwrap();
         let entry = &entries[0];
         assert_eq!(entry["headers"]["x-tq-secret"], "<redacted>");
@@ -249,11 +276,13 @@ mod tests {
         assert_eq!(entry["status"], 503);
         assert_eq!(entry["completed"], true);
         assert_eq!(entry["in_flight"], 1);
+        assert_eq!(entry["content_encoding"], "gzip");
+        assert_eq!(entry["response_bytes"], 42);
         assert!(!log.to_json().contains("hunter2"));
         let stats: Value = serde_json::from_str(&log.stats_json()).unwrap();
         assert_eq!(
             stats,
-            serde_json::json!({"requests": 1, "faults_injected": 1, "by_kind": {"status": 1}})
+            serde_json::json!({"requests": 1, "faults_injected": 1, "by_kind": {"status": 1}, "response_bytes": 42})
         );
         log.clear();
         assert_eq!(log.to_json(), "[]");

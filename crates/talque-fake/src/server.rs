@@ -145,6 +145,16 @@ impl FakeServer {
         self.state.set_latency_ms(ms);
     }
 
+    /// Turns compression of answers on or off from now on.
+    pub fn set_compression(&self, enabled: bool) {
+        self.state.set_compression(enabled);
+    }
+
+    /// Caps the body bytes per second of each answer from now on; 0 removes the cap.
+    pub fn set_bandwidth_bytes_per_sec(&self, rate: u64) {
+        self.state.set_bandwidth_bytes_per_sec(rate);
+    }
+
     /// Replaces the random fault source; `kinds` defaults to every random-able kind.
     pub fn set_random_faults(
         &self,

@@ -35,6 +35,10 @@ class FakeServer:
         port: Port to listen on; 0 picks a free one.
         client_id, secret: The credentials the server accepts.
         latency_ms: Delay added to every API request.
+        compression: Compress answers when the request's ``Accept-Encoding`` allows it
+            (gzip, br, zstd, deflate at level 1), as a production proxy does.
+        bandwidth_bytes_per_sec: Caps the body bytes per second of each answer (after
+            compression), emulating a slow link; 0 means no cap.
         fault_rate, fault_seed, fault_kinds: Seeded random faults on that fraction of
             API requests (see :meth:`set_random_faults`).
         max_limit: The largest page size ``list`` accepts.
@@ -56,6 +60,8 @@ class FakeServer:
         client_id: str = "fake-client-id",
         secret: str = "fake-secret",
         latency_ms: int = 0,
+        compression: bool = True,
+        bandwidth_bytes_per_sec: int = 0,
         fault_rate: float = 0.0,
         fault_seed: int = 0,
         fault_kinds: Sequence[str] | None = None,
@@ -72,6 +78,8 @@ class FakeServer:
             "client_id": client_id,
             "secret": secret,
             "latency_ms": latency_ms,
+            "compression": compression,
+            "bandwidth_bytes_per_sec": bandwidth_bytes_per_sec,
             "fault_rate": fault_rate,
             "fault_seed": fault_seed,
         }
@@ -169,6 +177,14 @@ class FakeServer:
     def set_latency(self, ms: int) -> None:
         """Adds ``ms`` milliseconds to every API request from now on."""
         self._handle.set_latency_ms(ms)
+
+    def set_compression(self, enabled: bool) -> None:
+        """Turns compression of answers (per ``Accept-Encoding``) on or off from now on."""
+        self._handle.set_compression(enabled)
+
+    def set_bandwidth(self, bytes_per_sec: int) -> None:
+        """Caps the body bytes per second of each answer from now on; 0 removes the cap."""
+        self._handle.set_bandwidth(bytes_per_sec)
 
     def set_random_faults(
         self, rate: float, seed: int = 0, kinds: Sequence[str] | None = None

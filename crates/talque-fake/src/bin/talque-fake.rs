@@ -14,6 +14,9 @@ usage: talque-fake [options]
   --tickets N           tickets of the main demo org (default 1000)
   --seed N              data seed (default 0)
   --latency-ms N        latency added to every API request (default 0)
+  --no-compression      never compress answers, whatever the request's Accept-Encoding
+  --bandwidth-bytes-per-sec N
+                        cap on the body bytes per second of each answer (default 0: none)
   --fault-rate X        share of API requests that get a random fault (default 0)
   --fault-seed N        seed of the random faults (default 0)
   --client-id ID        accepted X-TQ-CLIENT-ID (default fake-client-id)
@@ -73,6 +76,10 @@ fn parse(args: &[String]) -> Result<FakeConfig, String> {
     }
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
+        if flag == "--no-compression" {
+            config.compression = false;
+            continue;
+        }
         let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
             "--config" => {}
@@ -81,6 +88,7 @@ fn parse(args: &[String]) -> Result<FakeConfig, String> {
             "--tickets" => config.tickets = number(flag, value)?,
             "--seed" => config.seed = number(flag, value)?,
             "--latency-ms" => config.latency_ms = number(flag, value)?,
+            "--bandwidth-bytes-per-sec" => config.bandwidth_bytes_per_sec = number(flag, value)?,
             "--fault-rate" => config.fault_rate = number(flag, value)?,
             "--fault-seed" => config.fault_seed = number(flag, value)?,
             "--client-id" => config.client_id = value.clone(),
