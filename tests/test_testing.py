@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import urllib.request
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -258,6 +259,28 @@ def test_compression_follows_accept_encoding_and_the_switch() -> None:
     with FakeServer(tickets=300, compression=False) as server:
         headers, _ = _post_list(server, "gzip, br, zstd")
         assert "content-encoding" not in headers
+
+
+def test_compressed_body_faults() -> None:
+    with FakeServer(tickets=300) as server:
+        _, plain = _post_list(server, None)
+        server.fail("compressed_truncate", endpoint="list", encoding="zstd")
+        headers, wire = _post_list(server, "gzip")
+        assert headers["content-encoding"] == "zstd"
+        assert int(headers["content-length"]) == len(wire)
+        server.fail("lying_encoding", endpoint="list")
+        headers, wire = _post_list(server, None)
+        assert (headers["content-encoding"], wire) == ("gzip", plain)
+        server.fail("gzip_bomb", endpoint="list", inflated_bytes=16 << 20)
+        headers, wire = _post_list(server, "gzip")
+        assert headers["content-encoding"] == "gzip" and len(wire) < 100_000
+        decoder = zlib.decompressobj(wbits=31)
+        inflated = 0
+        for start in range(0, len(wire), 4096):  # streamed, never holding the whole output
+            inflated += len(decoder.decompress(wire[start : start + 4096]))
+        assert inflated == 16 << 20
+        faults = [entry["fault"] for entry in server.requests()]
+        assert faults == [None, "compressed_truncate", "lying_encoding", "gzip_bomb"]
 
 
 def test_bandwidth_cap_is_logged_and_can_be_lifted() -> None:

@@ -10,7 +10,8 @@ use bytes::Bytes;
 
 use crate::auth::credentials_match;
 use crate::endpoint::Endpoint;
-use crate::faults::{Delivery, Fault, FaultAction, ReplyBody};
+use crate::error::FakeError;
+use crate::faults::{self, ContentEncoding, Delivery, Fault, FaultAction, ReplyBody};
 use crate::handlers::{self, ListMode};
 use crate::link::Uncompressed;
 use crate::log::{Arrival, CompletionMark, InFlight};
@@ -167,9 +168,61 @@ async fn answer(
             process(state, request, ListMode::Normal),
             Delivery::Trickle(*interval),
         ),
+        Some(FaultAction::CompressedTruncate(encoding)) => {
+            let reply = process(state, request, ListMode::Normal);
+            (
+                compressed_truncate(reply, *encoding).await,
+                Delivery::Normal,
+            )
+        }
+        Some(FaultAction::LyingEncoding { encoding, body }) => {
+            let reply = match body {
+                Some(text) => Reply::json(StatusCode::OK, vec![Bytes::from(text.clone())]),
+                None => process(state, request, ListMode::Normal),
+            };
+            (
+                reply.with_header(header::CONTENT_ENCODING, encoding.name()),
+                Delivery::Normal,
+            )
+        }
+        Some(FaultAction::GzipBomb(inflated)) => (gzip_bomb_reply(*inflated), Delivery::Normal),
     };
     let declared = reply.len() as u64;
     (reply, delivery, declared)
+}
+
+/// The answer encoded as the compression layer would, then cut to its first half.
+async fn compressed_truncate(reply: Reply, encoding: ContentEncoding) -> Reply {
+    let plain: Vec<u8> = reply.chunks.concat();
+    match faults::encode(encoding, &plain).await {
+        Ok(mut encoded) => {
+            encoded.truncate(encoded.len() / 2);
+            Reply {
+                chunks: vec![Bytes::from(encoded)],
+                ..reply
+            }
+            .with_header(header::CONTENT_ENCODING, encoding.name())
+        }
+        Err(error) => internal_error(&error),
+    }
+}
+
+/// A 200 whose gzip body inflates to `inflated` zero bytes.
+fn gzip_bomb_reply(inflated: u64) -> Reply {
+    match faults::gzip_bomb(inflated) {
+        Ok(chunks) => Reply::json(StatusCode::OK, chunks)
+            .with_header(header::CONTENT_ENCODING, ContentEncoding::Gzip.name()),
+        Err(error) => internal_error(&error),
+    }
+}
+
+/// A 500 for a fault body the server could not build.
+fn internal_error(error: &FakeError) -> Reply {
+    Reply::error(&ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL_ERROR",
+        error.message(),
+    ))
 }
 
 /// The true answer to a request, error or not.

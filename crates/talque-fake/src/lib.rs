@@ -27,6 +27,8 @@ pub use config::{
     MAX_TICKETS_PER_ORG, SMALL_ORG_ID, SMALL_ORG_TICKETS,
 };
 pub use error::FakeError;
-pub use faults::{FaultEndpoint, FaultKind, FaultRule};
+pub use faults::{
+    ContentEncoding, FaultEndpoint, FaultKind, FaultRule, DEFAULT_BOMB_BYTES, MAX_BOMB_BYTES,
+};
 pub use server::FakeServer;
 pub use state::OrgInfo;

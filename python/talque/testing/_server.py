@@ -23,6 +23,9 @@ FAULT_KINDS = (
     "more_without_cursor",
     "stall",
     "trickle",
+    "compressed_truncate",
+    "lying_encoding",
+    "gzip_bomb",
 )
 
 
@@ -155,18 +158,31 @@ class FakeServer:
         retry_after: str | None = None,
         delay_ms: int | None = None,
         body: str | None = None,
+        encoding: str | None = None,
+        inflated_bytes: int | None = None,
     ) -> None:
         """Scripts a fault for the next matching requests (after ``skip`` of them pass).
 
         Kinds: ``status`` (answer ``status``, with ``Retry-After: retry_after`` if given),
         ``delay``, ``reset`` (connection dropped mid-body), ``truncate`` (half a JSON body),
         ``not_json``, ``bad_json``, ``repeat_cursor``, ``more_without_cursor``, ``stall``
-        (headers, then nothing) and ``trickle`` (one byte every ``delay_ms``).
+        (headers, then nothing) and ``trickle`` (one byte every ``delay_ms``). Compressed
+        bodies: ``compressed_truncate`` (the answer in ``encoding`` — gzip, br, zstd or
+        deflate; gzip by default — cut in half), ``lying_encoding`` (``Content-Encoding:
+        encoding`` over the plain answer, or over ``body``) and ``gzip_bomb`` (a small gzip
+        body that inflates to ``inflated_bytes``, 2 GiB by default).
         """
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {FAULT_KINDS}")
         rule: dict[str, Any] = {"kind": kind, "endpoint": endpoint, "times": times, "skip": skip}
-        extras = {"status": status, "retry_after": retry_after, "delay_ms": delay_ms, "body": body}
+        extras = {
+            "status": status,
+            "retry_after": retry_after,
+            "delay_ms": delay_ms,
+            "body": body,
+            "encoding": encoding,
+            "inflated_bytes": inflated_bytes,
+        }
         rule.update({key: value for key, value in extras.items() if value is not None})
         self._handle.push_faults_json(json.dumps([rule]))
 
