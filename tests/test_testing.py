@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gzip
+import http.client
 import importlib.metadata
 import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import urllib.request
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import trustme
 
 import talque
 from talque.testing import FakeServer
@@ -290,6 +293,28 @@ def test_bandwidth_cap_is_logged_and_can_be_lifted() -> None:
         server.set_bandwidth(0)
         _, again = _post_list(server, None)
         assert again == body
+
+
+def test_tls_is_served_and_connections_are_counted(tmp_path: Path) -> None:
+    ca = trustme.CA()
+    leaf = ca.issue_cert("127.0.0.1")
+    both = tmp_path / "both.pem"
+    leaf.private_key_and_cert_chain_pem.write_to_path(str(both))
+    with FakeServer(tickets=10, tls_cert_file=both) as server:
+        assert server.url.startswith("https://127.0.0.1:")
+        context = ssl.create_default_context()
+        ca.configure_trust(context)
+        port = int(server.url.rsplit(":", 1)[1])
+        connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=10)
+        body = json.dumps({"orgId": server.org_id, "limit": 4})
+        headers = {**server_auth(server), "Content-Type": "application/json"}
+        for _ in range(3):  # one kept-alive connection
+            connection.request("POST", "/api/v1/ticket/list", body=body, headers=headers)
+            assert connection.getresponse().read()
+        connection.close()
+        stats = server.stats()
+        assert (stats["connections"], stats["tls_handshakes"], stats["tls_failures"]) == (1, 1, 0)
+        assert len({entry["connection"] for entry in server.requests()}) == 1
 
 
 # ---------------------------------------------------------------------------------------

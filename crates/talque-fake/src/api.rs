@@ -14,7 +14,7 @@ use crate::error::FakeError;
 use crate::faults::{self, ContentEncoding, Delivery, Fault, FaultAction, ReplyBody};
 use crate::handlers::{self, ListMode};
 use crate::link::Uncompressed;
-use crate::log::{Arrival, CompletionMark, InFlight};
+use crate::log::{Arrival, CompletionMark, ConnectionId, InFlight};
 use crate::reply::{reason_for_status, ApiError, Reply};
 use crate::state::AppState;
 use crate::validate;
@@ -45,6 +45,7 @@ pub(crate) async fn handle(State(state): State<Arc<AppState>>, request: Request)
         headers: &parts.headers,
         body: body.as_deref().unwrap_or_default(),
         authorized,
+        connection: parts.extensions.get::<ConnectionId>().copied(),
     });
     let _in_flight = InFlight::new(state.log.clone());
     let latency = state.latency_ms();

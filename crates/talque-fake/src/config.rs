@@ -59,6 +59,12 @@ pub struct FakeConfig {
     /// A JSONL file whose lines are, in order, the tickets of the main (first) organisation;
     /// a ticket's hidden profile is its `holder.extUserId`.
     pub tickets_file: Option<String>,
+    /// A PEM file with the certificate chain (leaf first) to serve HTTPS with; plain HTTP
+    /// when not given.
+    pub tls_cert_file: Option<String>,
+    /// A PEM file with the certificate's private key; when not given, the key is read from
+    /// `tls_cert_file`.
+    pub tls_key_file: Option<String>,
     /// The organisations to serve instead of the default set; the first one is the main one.
     pub orgs: Option<Vec<OrgSpec>>,
 }
@@ -84,6 +90,8 @@ impl Default for FakeConfig {
             max_limit: 1000,
             max_read_ids: 100,
             tickets_file: None,
+            tls_cert_file: None,
+            tls_key_file: None,
             orgs: None,
         }
     }

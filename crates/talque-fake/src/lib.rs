@@ -3,6 +3,7 @@
 //! [`FakeServer::start`] serves seeded, deterministic tickets over real HTTP on its own
 //! thread, checks requests as the API does, logs them, and injects faults on demand.
 
+mod accept;
 mod api;
 mod auth;
 mod config;
@@ -20,6 +21,7 @@ mod reply;
 mod rng;
 mod server;
 mod state;
+mod tls;
 mod validate;
 
 pub use config::{

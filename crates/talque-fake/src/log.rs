@@ -35,6 +35,9 @@ struct LogEntry {
     /// The body bytes handed to the connection, after compression: what went on the wire.
     /// `None` until the answer has been sent or the client has left.
     response_bytes: Option<u64>,
+    /// The id of the TCP connection that carried the request, counting from 0 per server: equal
+    /// ids mean a reused (kept-alive) connection.
+    connection: Option<u64>,
     /// API requests being handled when this one arrived, itself included: lets tests
     /// check how many requests a client really had in flight at once.
     in_flight: usize,
@@ -47,6 +50,11 @@ struct Stats {
     by_kind: BTreeMap<&'static str, u64>,
     /// The sum of the logged `response_bytes`, for benchmarks that report bytes per ticket.
     response_bytes: u64,
+    /// TCP connections accepted (API and control plane alike).
+    connections: u64,
+    /// TLS handshakes completed, and failed (an untrusted certificate, plain HTTP).
+    tls_handshakes: u64,
+    tls_failures: u64,
 }
 
 #[derive(Debug, Default)]
@@ -55,6 +63,7 @@ struct LogInner {
     next_seq: u64,
     stats: Stats,
     active: usize,
+    next_connection: u64,
 }
 
 impl LogInner {
@@ -75,6 +84,10 @@ pub(crate) struct RequestLog {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Seq(pub(crate) u64);
 
+/// The id of a TCP connection, put into each request it carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ConnectionId(pub(crate) u64);
+
 /// The parts of a request the log records.
 pub(crate) struct Arrival<'a> {
     pub(crate) method: &'a str,
@@ -82,6 +95,7 @@ pub(crate) struct Arrival<'a> {
     pub(crate) headers: &'a HeaderMap,
     pub(crate) body: &'a [u8],
     pub(crate) authorized: bool,
+    pub(crate) connection: Option<ConnectionId>,
 }
 
 impl RequestLog {
@@ -139,6 +153,7 @@ impl RequestLog {
             completed: false,
             content_encoding: None,
             response_bytes: None,
+            connection: arrival.connection.map(|id| id.0),
             in_flight,
         });
         Seq(seq)
@@ -169,6 +184,25 @@ impl RequestLog {
     pub(crate) fn completed(&self, seq: Seq) {
         if let Some(entry) = self.lock().entry(seq.0) {
             entry.completed = true;
+        }
+    }
+
+    /// Counts an accepted TCP connection and gives it its id.
+    pub(crate) fn connection_accepted(&self) -> ConnectionId {
+        let mut inner = self.lock();
+        inner.stats.connections += 1;
+        let id = inner.next_connection;
+        inner.next_connection += 1;
+        ConnectionId(id)
+    }
+
+    /// Counts a TLS handshake that completed, or failed.
+    pub(crate) fn tls_handshake(&self, completed: bool) {
+        let mut inner = self.lock();
+        if completed {
+            inner.stats.tls_handshakes += 1;
+        } else {
+            inner.stats.tls_failures += 1;
         }
     }
 
@@ -260,6 +294,7 @@ mod tests {
             headers: &headers,
             body: b"nope",
             authorized: false,
+            connection: Some(ConnectionId(7)),
         };
         let seq = log.begin(&arrival);
         log.faulted(seq, "status");
@@ -278,11 +313,13 @@ mod tests {
         assert_eq!(entry["in_flight"], 1);
         assert_eq!(entry["content_encoding"], "gzip");
         assert_eq!(entry["response_bytes"], 42);
+        assert_eq!(entry["connection"], 7);
         assert!(!log.to_json().contains("hunter2"));
         let stats: Value = serde_json::from_str(&log.stats_json()).unwrap();
         assert_eq!(
             stats,
-            serde_json::json!({"requests": 1, "faults_injected": 1, "by_kind": {"status": 1}, "response_bytes": 42})
+            serde_json::json!({"requests": 1, "faults_injected": 1, "by_kind": {"status": 1},
+                "response_bytes": 42, "connections": 0, "tls_handshakes": 0, "tls_failures": 0})
         );
         log.clear();
         assert_eq!(log.to_json(), "[]");

@@ -32,6 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fault-rate", type=float, default=0.0)
     parser.add_argument("--fault-seed", type=int, default=0)
     parser.add_argument("--tickets-file", default=None, help="JSON Lines of tickets to serve")
+    parser.add_argument("--tls-cert", default=None, help="serve HTTPS with this PEM chain")
+    parser.add_argument("--tls-key", default=None, help="its PEM key (default: in --tls-cert)")
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -47,6 +49,8 @@ def serve(args: argparse.Namespace) -> int:
         fault_rate=args.fault_rate,
         fault_seed=args.fault_seed,
         tickets_file=args.tickets_file,
+        tls_cert_file=args.tls_cert,
+        tls_key_file=args.tls_key,
     )
     for name, value in server.env().items():
         print(f"export {name}={value}")

@@ -29,6 +29,10 @@ FAULT_KINDS = (
 )
 
 
+def _path(path: str | os.PathLike[str] | None) -> str | None:
+    return os.fspath(path) if path is not None else None
+
+
 class FakeServer:
     """A fake Talque server on ``127.0.0.1``, started on construction.
 
@@ -47,6 +51,9 @@ class FakeServer:
         max_limit: The largest page size ``list`` accepts.
         max_read_ids: The most ids one ``read`` accepts.
         tickets_file: A JSON Lines file of tickets to serve as the main org's tickets.
+        tls_cert_file: A PEM certificate chain (leaf first) to serve HTTPS with; :attr:`url`
+            is then ``https://...``. Point clients at the issuing CA with ``ca_bundle``.
+        tls_key_file: The PEM private key; by default it is read from ``tls_cert_file``.
         orgs: Replaces the default orgs: ``[{"org_id", "tickets", "forbidden"}]``.
 
     Besides the main org there are, by default, a small org (25 tickets), an empty org and
@@ -71,6 +78,8 @@ class FakeServer:
         max_limit: int | None = None,
         max_read_ids: int | None = None,
         tickets_file: str | os.PathLike[str] | None = None,
+        tls_cert_file: str | os.PathLike[str] | None = None,
+        tls_key_file: str | os.PathLike[str] | None = None,
         orgs: list[dict[str, Any]] | None = None,
     ) -> None:
         config: dict[str, Any] = {
@@ -90,7 +99,9 @@ class FakeServer:
             "fault_kinds": list(fault_kinds) if fault_kinds is not None else None,
             "max_limit": max_limit,
             "max_read_ids": max_read_ids,
-            "tickets_file": os.fspath(tickets_file) if tickets_file is not None else None,
+            "tickets_file": _path(tickets_file),
+            "tls_cert_file": _path(tls_cert_file),
+            "tls_key_file": _path(tls_key_file),
             "orgs": orgs,
         }
         config.update({key: value for key, value in optional.items() if value is not None})
@@ -213,7 +224,12 @@ class FakeServer:
         self._handle.set_random_faults(rate, seed, list(kinds) if kinds is not None else None)
 
     def stats(self) -> dict[str, Any]:
-        """Counts of requests served and faults injected."""
+        """Counts since the start or the last :meth:`clear_requests`.
+
+        ``requests``, ``faults_injected``, ``by_kind`` (faults per kind), ``response_bytes``
+        (body bytes on the wire, after compression), ``connections`` (TCP connections
+        accepted), ``tls_handshakes`` and ``tls_failures``.
+        """
         result: dict[str, Any] = json.loads(self._handle.stats_json())
         return result
 

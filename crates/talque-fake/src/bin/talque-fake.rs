@@ -22,6 +22,8 @@ usage: talque-fake [options]
   --client-id ID        accepted X-TQ-CLIENT-ID (default fake-client-id)
   --secret SECRET       accepted X-TQ-SECRET (default fake-secret)
   --tickets-file PATH   JSONL file with the main org's tickets
+  --tls-cert PATH       serve HTTPS with this PEM certificate chain (leaf first)
+  --tls-key PATH        the PEM private key (default: read from --tls-cert)
   --config JSON         a full FakeConfig as JSON, applied before the other options
   --help                show this help";
 
@@ -94,6 +96,8 @@ fn parse(args: &[String]) -> Result<FakeConfig, String> {
             "--client-id" => config.client_id = value.clone(),
             "--secret" => config.secret = value.clone(),
             "--tickets-file" => config.tickets_file = Some(value.clone()),
+            "--tls-cert" => config.tls_cert_file = Some(value.clone()),
+            "--tls-key" => config.tls_key_file = Some(value.clone()),
             _ => return Err(format!("unknown option {flag}")),
         }
     }
