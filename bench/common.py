@@ -46,10 +46,10 @@ class ServerProcess:
         seed: int = 0,
         host: str = "127.0.0.1",
         wrapper: Sequence[str] = (),
-        extra: Sequence[str] = (),
+        compression: bool = False,
     ) -> None:
-        # ``wrapper`` prefixes the command (``ip netns exec NS`` for a shaped link);
-        # ``extra`` adds server options (such as the compression switch).
+        # ``wrapper`` prefixes the command (``ip netns exec NS`` for a shaped link). The fake
+        # server compresses by default; the loopback scenarios measure plain JSON, as before.
         argv = [
             *wrapper,
             sys.executable,
@@ -65,7 +65,7 @@ class ServerProcess:
             str(latency_ms),
             "--host",
             host,
-            *extra,
+            *(() if compression else ("--no-compression",)),
         ]
         self._stderr = tempfile.TemporaryFile()
         self._proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self._stderr, text=True)

@@ -1,18 +1,21 @@
 """Scenario "network": listing over a 100 Mbit/s link from a compressing server, the way
-users meet the API (behind a proxy that gzips JSON for clients that ask): talque against
+users meet the API (behind a proxy that compresses JSON for clients that ask): talque against
 httpx+orjson and requests+json, each with its default ``Accept-Encoding``.
 
-The fake server and a gzip reverse proxy (``gzip_proxy.py``, level 1 like nginx) run in a
-network namespace of their own; tc shapes only the proxy's answers (``shaped_link.py``), so
-the bytes each client makes the server send decide the transfer time. Per case: one server
-(its own ticket count and per-request latency), the three clients verified once to list
-identical tickets, then ``repeat`` rounds of one fresh child per client. Bytes on the wire
-per ticket come from the shaped class's counter. A fourth child only fetches and gunzips the
-bytes (``sync_peers.list_bytes``): the ceiling the server and the link allow. Needs root.
+Two compressing servers, each in a network namespace of its own: the fake server itself
+(gzip, br, zstd or deflate at level 1, whichever the request accepts), and the plain fake
+server behind a gzip-only reverse proxy (``gzip_proxy.py``, level 1 like nginx). tc shapes only
+the answers (``shaped_link.py``), so the bytes each client makes the server send decide the
+transfer time. Per case: one server (its own ticket count and per-request latency), the three
+clients verified once per server to list identical tickets, then ``repeat`` rounds of one
+fresh child per client. Bytes on the wire per ticket come from the shaped class's counter. A
+fourth child only fetches and gunzips the bytes (``sync_peers.list_bytes``, gzip only): the
+ceiling the server and the link allow a gzip client. Needs root.
 """
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import common
@@ -31,6 +34,9 @@ CASES: tuple[tuple[int, int, int, float | None], ...] = (
     (0, 100, 10_000, None),
 )
 QUICK_SCALE = 5
+# The compressing servers: the fake server itself (gzip, br, zstd or deflate at level 1, as
+# the request accepts), and the plain fake server behind a gzip-only proxy (nginx's default).
+SERVERS = ("fake", "gzip proxy")
 
 
 def run(repeat: int, quick: bool) -> dict[str, Any]:
@@ -39,36 +45,19 @@ def run(repeat: int, quick: bool) -> dict[str, Any]:
         return {"skipped": skipped, "repeat": repeat, "cases": []}
     runs: list[dict[str, Any]] = []
     cases = []
-    verified: dict[str, Any] = {}
+    verified: dict[str, dict[str, Any]] = {}
     with shaped_link.ShapedLink(rate_mbit=RATE_MBIT) as link:
-        for latency, limit, tickets, target in CASES:
-            tickets //= QUICK_SCALE if quick else 1
-            with (
-                common.ServerProcess(
-                    tickets=tickets, latency_ms=latency, wrapper=link.wrapper
-                ) as server,
-                gzip_proxy.ProxyProcess(
-                    listen=link.server_ip, upstream=server.url, wrapper=link.wrapper
-                ) as proxy,
-            ):
-                link.shape_port(proxy.port)
-
-                def argv(
-                    client: str, *extra: str, limit: int = limit, url: str = proxy.url
-                ) -> list[str]:
-                    return sp.child_argv("list", client, url, "--limit", str(limit), *extra)
-
-                if not verified:
-                    verified = list_pages.verify_listing(argv, server.env, tickets)
-                tags = {"latency_ms": latency, "limit": limit}
-                clients = (*sp.CLIENTS, "bytes")
-                sel = sp.run_alternating(repeat, argv, server.env, tags, link.sent_bytes, clients)
-            runs += sel
-            cases.append(list_pages.case_result(sel, tags, target, tickets))
+        for served_by in SERVERS:
+            for latency, limit, tickets, target in CASES:
+                tickets //= QUICK_SCALE if quick else 1
+                tags = {"server": served_by, "latency_ms": latency, "limit": limit}
+                sel = _case(link, tags, tickets, repeat, verified)
+                runs += sel
+                cases.append(list_pages.case_result(sel, tags, target, tickets))
     return {
         "params": {
             "rate_mbit": RATE_MBIT,
-            "server": "fake server behind bench/gzip_proxy.py (gzip level 1)",
+            "servers": SERVERS,
             "cases": CASES,
         },
         "repeat": repeat,
@@ -79,11 +68,48 @@ def run(repeat: int, quick: bool) -> dict[str, Any]:
     }
 
 
+def _case(
+    link: shaped_link.ShapedLink,
+    tags: dict[str, Any],
+    tickets: int,
+    repeat: int,
+    verified: dict[str, dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The runs of one case: a server (compressing itself, or behind the gzip proxy) on
+    the shaped link, the clients verified once per scenario, then ``repeat`` rounds."""
+    proxied = tags["server"] == "gzip proxy"
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(
+            common.ServerProcess(
+                tickets=tickets,
+                latency_ms=tags["latency_ms"],
+                host="127.0.0.1" if proxied else link.server_ip,
+                wrapper=link.wrapper,
+                compression=not proxied,
+            )
+        )
+        url, port = server.url, server.port
+        if proxied:
+            proxy = stack.enter_context(
+                gzip_proxy.ProxyProcess(listen=link.server_ip, upstream=url, wrapper=link.wrapper)
+            )
+            url, port = proxy.url, proxy.port
+        link.shape_port(port)
+
+        def argv(client: str, *extra: str) -> list[str]:
+            return sp.child_argv("list", client, url, "--limit", str(tags["limit"]), *extra)
+
+        if tags["server"] not in verified:  # once per server: same tickets, same order
+            verified[tags["server"]] = list_pages.verify_listing(argv, server.env, tickets)
+        clients = (*sp.CLIENTS, "bytes")
+        return sp.run_alternating(repeat, argv, server.env, tags, link.sent_bytes, clients)
+
+
 def report(result: dict[str, Any]) -> str:
     if "skipped" in result:
         return f"{NAME}: skipped ({result['skipped']})"
     title = (
-        f"{NAME}: {RATE_MBIT} Mbit/s link (tc), compressing server, {result['repeat']} "
+        f"{NAME}: {RATE_MBIT} Mbit/s link (tc), compressing servers, {result['repeat']} "
         "repeat(s); median [min-max]; ratio = talque / httpx+orjson tickets/s"
     )
     rows = []
@@ -95,13 +121,23 @@ def report(result: dict[str, Any]) -> str:
         )
         for row in list_pages.case_rows(case, *columns):
             row.insert(3, f"{case['tickets']:,}")
-            rows.append(row)
+            rows.append([case["server"], *row])
     table = common.format_table(
-        ["latency", "page", "client", "tickets", "wall s", "tickets/s", "wire B/ticket", "ratio"],
+        [
+            "server",
+            "latency",
+            "page",
+            "client",
+            "tickets",
+            "wall s",
+            "tickets/s",
+            "B/ticket",
+            "ratio",
+        ],
         iter(rows),
     )
-    v = result["verified"]
-    note = (
-        f"verified: all three listed {v['count']:,} identical tickets (sha256 {v['digest'][:12]})"
+    note = "; ".join(
+        f"{server}: all three listed {v['count']:,} identical tickets (sha256 {v['digest'][:12]})"
+        for server, v in result["verified"].items()
     )
     return f"{title}\n{table}\n{note}"

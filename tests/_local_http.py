@@ -3,9 +3,7 @@ raw (invalid UTF-8) bodies, TLS, proxying and redirects. Everything listens on 1
 
 ``LocalServer(answer)`` serves each request with ``answer(request) -> Reply`` on its own
 thread and records every request it sees (including a proxy's absolute-URI targets and
-``CONNECT``). Every answer closes its connection, so no handler thread outlives a test,
-unless ``keep_alive=True``: then connections stay open until the client closes them, and
-``connections`` / ``handshakes`` count how many the client opened.
+``CONNECT``). Every answer closes its connection, so no handler thread outlives a test.
 """
 
 from __future__ import annotations
@@ -61,20 +59,15 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False
     allow_reuse_address = True
 
-    def __init__(self, answer: Answer, context: ssl.SSLContext | None, keep_alive: bool) -> None:
+    def __init__(self, answer: Answer, context: ssl.SSLContext | None) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.answer = answer
         self.context = context
-        self.keep_alive = keep_alive
-        self.connections = 0
-        self.handshakes = 0
         self.seen: list[Seen] = []
         self.lock = threading.Lock()
         self.tls_failures = 0
 
     def finish_request(self, request: Any, client_address: Any) -> None:
-        with self.lock:
-            self.connections += 1
         # The TLS handshake runs on the connection's own thread, so a client that
         # refuses our certificate cannot stall the accept loop.
         if self.context is None:
@@ -87,8 +80,6 @@ class _Server(ThreadingHTTPServer):
             with self.lock:
                 self.tls_failures += 1
             return
-        with self.lock:
-            self.handshakes += 1
         # The wrapped socket is a new object that socketserver does not know to close.
         with wrapped:
             super().finish_request(wrapped, client_address)
@@ -133,8 +124,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Transfer-Encoding", "chunked")
         else:
             self.send_header("Content-Length", str(len(reply.body)))
-        if not self.server.keep_alive:
-            self.send_header("Connection", "close")
+        self.send_header("Connection", "close")
         self.end_headers()
         if reply.chunked:
             step = 64 * 1024
@@ -144,7 +134,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
         else:
             self.wfile.write(reply.body)
-        self.close_connection = not self.server.keep_alive
+        self.close_connection = True
 
     do_GET = do_POST = do_PUT = _answer
 
@@ -192,12 +182,11 @@ class LocalServer:
         answer: Answer | Reply,
         *,
         context: ssl.SSLContext | None = None,
-        keep_alive: bool = False,
     ) -> None:
         if isinstance(answer, Reply):
             fixed = answer
             answer = lambda _seen: fixed  # noqa: E731
-        self._server = _Server(answer, context, keep_alive)
+        self._server = _Server(answer, context)
         self.port: int = self._server.server_address[1]
         scheme = "https" if context is not None else "http"
         self.url = f"{scheme}://127.0.0.1:{self.port}"
@@ -210,16 +199,6 @@ class LocalServer:
     def seen(self) -> list[Seen]:
         with self._server.lock:
             return list(self._server.seen)
-
-    @property
-    def connections(self) -> int:
-        with self._server.lock:
-            return self._server.connections
-
-    @property
-    def handshakes(self) -> int:
-        with self._server.lock:
-            return self._server.handshakes
 
     @property
     def tls_failures(self) -> int:

@@ -198,9 +198,58 @@ def gzip_forward_to(base_url: str) -> Callable[[Seen], Reply]:
     forward = forward_to(base_url)
 
     def answer(seen: Seen) -> Reply:
-        reply = forward(seen)
+        # The fake server compresses too when asked; this proxy asks it for plain JSON.
+        headers = {k: v for k, v in seen.headers.items() if k != "accept-encoding"}
+        reply = forward(Seen(seen.method, seen.target, headers, seen.body))
         if reply.status == 200:
             return compressed("gzip", ENCODERS["gzip"](reply.body))
         return reply
 
     return answer
+
+
+# ---------------------------------------------------------------------------------------
+# Against the fake server's own compression and its compressed-body faults
+
+
+@pytest.mark.parametrize("compression", [True, False])
+def test_the_fake_server_compresses_what_talque_accepts(
+    fake: FakeServer, compression: bool
+) -> None:
+    fake.clear_requests()
+    with fake.client(compression=compression) as client:
+        assert list(client.list(fake.org_id, limit=50)) == fake.tickets()
+    encodings = {entry["content_encoding"] for entry in fake.requests("list")}
+    if compression:
+        assert encodings <= {"gzip", "br", "zstd", "deflate"} and encodings, encodings
+    else:
+        assert encodings == {None}, encodings
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br", "zstd", "deflate"])
+@pytest.mark.parametrize("kind", ["compressed_truncate", "lying_encoding"])
+def test_broken_compressed_answers_of_the_fake_are_retried(
+    fake: FakeServer, kind: str, encoding: str
+) -> None:
+    fake.clear_faults()
+    fake.fail(kind, endpoint="list", encoding=encoding, skip=1)
+    with fake.client(max_retries=1) as client:
+        assert list(client.list(fake.org_id, limit=50)) == fake.tickets()
+    fake.clear_faults()
+    fake.fail(kind, endpoint="list", encoding=encoding)
+    with fake.client(max_retries=0) as client:
+        with pytest.raises(talque.APIConnectionError):
+            list(client.list(fake.org_id, limit=50))
+        # The client stays usable.
+        assert len(list(client.list(fake.org_id, limit=50))) == 120
+
+
+def test_the_fake_servers_gzip_bomb_raises_invalid_response(fake: FakeServer) -> None:
+    fake.clear_faults()
+    fake.clear_requests()
+    fake.fail("gzip_bomb", endpoint="list", inflated_bytes=1 << 30)
+    with fake.client(max_retries=2, max_response_bytes=16 << 20) as client:
+        with pytest.raises(talque.InvalidResponseError, match="max_response_bytes"):
+            list(client.list(fake.org_id))
+        assert len(list(client.list(fake.org_id, limit=1000))) == 120
+    assert len(fake.requests("list")) == 2, "the bomb is not retried"

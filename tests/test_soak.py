@@ -359,8 +359,10 @@ def _consistent(f: Figures) -> None:
 # The tests
 
 
-# Both ways the client can talk: plain JSON, and compressed answers (which the fake server
-# sends when asked), so that faults inside compressed bodies lose and repeat nothing either.
+# Both ways the client can talk: plain JSON, and compressed answers (the fake server
+# compresses whenever the request accepts it, and its truncate fault then cuts a compressed
+# body), so that faults on compressed answers lose and repeat nothing either. The faults
+# that break the compression itself are scripted in tests/test_compression.py.
 COMPRESSION = pytest.mark.parametrize("compression", [False, True], ids=["plain", "compressed"])
 
 
