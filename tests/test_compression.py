@@ -3,8 +3,10 @@ Airflow extra is tested in tests_airflow/), decoded correctly, bounded by
 ``max_response_bytes`` after decoding, and a broken compressed body is a typed, retried
 error after which the client keeps working.
 
-The fake server records the ``Accept-Encoding`` each request carried; a local server sends
-gzip and deflate bodies made here with the standard library.
+The fake server records the ``Accept-Encoding`` and ``Content-Encoding`` of each request,
+compresses like a production proxy and scripts the compressed-body faults (cut streams,
+lying encodings, a gzip bomb); a local server sends gzip and deflate bodies made here with the
+standard library.
 """
 
 from __future__ import annotations
