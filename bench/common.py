@@ -38,8 +38,20 @@ class ServerProcess:
     Use as a context manager: the server is stopped (SIGTERM, then SIGKILL) on exit.
     """
 
-    def __init__(self, *, tickets: int, latency_ms: int, seed: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        tickets: int,
+        latency_ms: int,
+        seed: int = 0,
+        host: str = "127.0.0.1",
+        wrapper: Sequence[str] = (),
+        compression: bool = False,
+    ) -> None:
+        # ``wrapper`` prefixes the command (``ip netns exec NS`` for a shaped link). The fake
+        # server compresses by default; the loopback scenarios measure plain JSON, as before.
         argv = [
+            *wrapper,
             sys.executable,
             "-m",
             "talque.testing",
@@ -51,6 +63,9 @@ class ServerProcess:
             str(seed),
             "--latency-ms",
             str(latency_ms),
+            "--host",
+            host,
+            *(() if compression else ("--no-compression",)),
         ]
         self._stderr = tempfile.TemporaryFile()
         self._proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self._stderr, text=True)
@@ -66,6 +81,10 @@ class ServerProcess:
     @property
     def url(self) -> str:
         return self.env["TALQUE_BASE_URL"]
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
 
     def _read_exports(self) -> None:
         # A watchdog kills a server that neither prints nor exits, so readline cannot hang.

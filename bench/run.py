@@ -22,12 +22,21 @@ import common
 import export_jsonl
 import import_decode
 import list_pages
+import network
 import read_ids
 import stream_rss
 
 SCENARIOS = {
     module.NAME: module
-    for module in (list_pages, read_ids, stream_rss, import_decode, async_read, export_jsonl)
+    for module in (
+        network,
+        list_pages,
+        read_ids,
+        stream_rss,
+        import_decode,
+        async_read,
+        export_jsonl,
+    )
 }
 RESULTS_DIR = common.BENCH_DIR / "results"
 

@@ -18,14 +18,19 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import common
 
 CLIENTS = ("talque", "httpx", "requests")
-PEER_LABEL = {"talque": "talque", "httpx": "httpx+orjson", "requests": "requests+json"}
+PEER_LABEL = {
+    "talque": "talque",
+    "httpx": "httpx+orjson",
+    "requests": "requests+json",
+    "bytes": "bytes only (ceiling)",
+}
 LIST_PATH = "/api/v1/ticket/list"
 READ_PATH = "/api/v1/ticket/read"
 # The fake server's big organization (its "# orgs:" line); the ticket count is --tickets.
@@ -85,6 +90,36 @@ def list_requests(url: str, org: str, limit: int) -> Iterator[dict[str, Any]]:
             cursor = page["cursor"]
 
 
+def list_bytes(url: str, org: str, limit: int) -> Iterator[None]:
+    """The ceiling of any client: fetch each page (gzip when offered), gunzip it, count its
+    tickets and find the cursor in its tail, without decoding the JSON (one ``None`` per
+    ticket). Not a peer: the reference for what the server and the link allow."""
+    import http.client
+    import itertools
+    import zlib
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port)
+    headers = {**_headers(), "Accept-Encoding": "gzip"}
+    cursor = None
+    while True:
+        body = json.dumps({"orgId": org, "limit": limit, "cursor": cursor})
+        conn.request("POST", LIST_PATH, body, headers)
+        response = conn.getresponse()
+        data = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"HTTP {response.status}")
+        if response.getheader("Content-Encoding") == "gzip":
+            data = zlib.decompress(data, 31)
+        yield from itertools.repeat(None, data.count(b'"orgTicketId"'))
+        # The page ends with its cursor and `more` (the fake server's key order).
+        tail = json.loads(b"{" + data[data.rindex(b'"cursor":') :])
+        if not tail["more"]:
+            return
+        cursor = tail["cursor"]
+
+
 # --- read: {id: result} per client -------------------------------------------------------
 
 
@@ -123,7 +158,7 @@ def read_requests(url: str, org: str, provider: str, ids: list[str], batch: int)
     return merged
 
 
-LISTS = {"talque": list_talque, "httpx": list_httpx, "requests": list_requests}
+LISTS = {"talque": list_talque, "httpx": list_httpx, "requests": list_requests, "bytes": list_bytes}
 READS = {"talque": read_talque, "httpx": read_httpx, "requests": read_requests}
 
 
@@ -134,7 +169,7 @@ def _digest(item: Any) -> bytes:
 def child_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description="One measured run of a sync scenario.")
     parser.add_argument("mode", choices=("list", "read"))
-    parser.add_argument("--client", choices=CLIENTS, required=True)
+    parser.add_argument("--client", choices=tuple(LISTS), required=True)
     parser.add_argument("--url", required=True)
     parser.add_argument("--org", default=ORG_ID)
     parser.add_argument("--limit", type=int, default=1000, help="list page size")
@@ -187,14 +222,26 @@ def verify_same(outs: dict[str, dict[str, Any]], keys: tuple[str, ...]) -> None:
 
 
 def run_alternating(
-    repeat: int, argv_for: Any, env: dict[str, str], tags: dict[str, Any]
+    repeat: int,
+    argv_for: Any,
+    env: dict[str, str],
+    tags: dict[str, Any],
+    wire_bytes: Callable[[], int] | None = None,
+    clients: tuple[str, ...] = CLIENTS,
 ) -> list[dict[str, Any]]:
-    """``repeat`` rounds of one fresh child per client, rotating who goes first."""
+    """``repeat`` rounds of one fresh child per client, rotating who goes first.
+
+    With ``wire_bytes`` (a byte counter of the link), each run also records the bytes the
+    server sent during it.
+    """
     runs = []
     for rep in range(repeat):
-        k = rep % len(CLIENTS)
-        for client in CLIENTS[k:] + CLIENTS[:k]:
+        k = rep % len(clients)
+        for client in clients[k:] + clients[:k]:
+            before = wire_bytes() if wire_bytes else 0
             out = common.run_child(argv_for(client), env)
+            if wire_bytes:
+                out["wire_bytes"] = wire_bytes() - before
             runs.append(dict(out, repeat=rep, **tags))
     return runs
 

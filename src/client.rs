@@ -78,7 +78,7 @@ pub struct CoreClient {
 #[pymethods]
 impl CoreClient {
     #[new]
-    #[pyo3(signature = (*, base_url, client_id, secret, timeout, max_retries, batch_size, max_concurrency, max_response_bytes, ca_bundle, user_agent))]
+    #[pyo3(signature = (*, base_url, client_id, secret, timeout, max_retries, batch_size, max_concurrency, max_response_bytes, ca_bundle, user_agent, compression=true))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         base_url: String,
@@ -91,6 +91,7 @@ impl CoreClient {
         max_response_bytes: usize,
         ca_bundle: Option<std::path::PathBuf>,
         user_agent: String,
+        compression: bool,
     ) -> PyResult<Self> {
         let mut config = ClientConfig::new(base_url, client_id, Secret::new(secret));
         config.timeout = Duration::try_from_secs_f64(timeout)
@@ -101,6 +102,7 @@ impl CoreClient {
         config.max_response_bytes = max_response_bytes;
         config.ca_bundle = ca_bundle;
         config.user_agent = user_agent;
+        config.compression = compression;
         let client = Client::new(config.clone()).map_err(TalqueErr)?;
         let slot = Mutex::new(Some(ProcessClient {
             pid: std::process::id(),

@@ -68,6 +68,14 @@ impl FakeServerHandle {
         self.server.set_latency_ms(ms);
     }
 
+    fn set_compression(&self, enabled: bool) {
+        self.server.set_compression(enabled);
+    }
+
+    fn set_bandwidth(&self, bytes_per_sec: u64) {
+        self.server.set_bandwidth_bytes_per_sec(bytes_per_sec);
+    }
+
     #[pyo3(signature = (rate, seed, kinds=None))]
     fn set_random_faults(&self, rate: f64, seed: u64, kinds: Option<Vec<String>>) -> PyResult<()> {
         self.server

@@ -233,7 +233,7 @@ def forward_to(base_url: str) -> Answer:
             kept = [
                 (k, v)
                 for k, v in response.getheaders()
-                if k.lower() in {"content-type", "retry-after"}
+                if k.lower() in {"content-type", "retry-after", "content-encoding"}
             ]
             return Reply(status=response.status, body=body, headers=kept)
         finally:

@@ -183,6 +183,10 @@ BAD_OPTIONS = [
     pytest.param({"max_concurrency": False}, TypeError, id="concurrency-bool"),
     pytest.param({"max_concurrency": 2.5}, TypeError, id="concurrency-float"),
     pytest.param({"max_concurrency": None}, TypeError, id="concurrency-None"),
+    # compression
+    pytest.param({"compression": 1}, TypeError, id="compression-int"),
+    pytest.param({"compression": None}, TypeError, id="compression-None"),
+    pytest.param({"compression": "no"}, TypeError, id="compression-str"),
     # max_response_bytes
     pytest.param({"max_response_bytes": 0}, ValueError, id="bytes-0"),
     pytest.param({"max_response_bytes": -1}, ValueError, id="bytes-negative"),

@@ -274,10 +274,13 @@ def soak(
     max_retries: int,
     seed: int,
     scripted_truncate: bool,
+    compression: bool,
 ) -> list[Figures]:
     truth = server.tickets()
     calls = _read_calls(truth, read_ids)
-    options = dict(timeout=TIMEOUT, max_retries=max_retries, batch_size=BATCH_SIZE)
+    options = dict(
+        timeout=TIMEOUT, max_retries=max_retries, batch_size=BATCH_SIZE, compression=compression
+    )
     results = []
 
     def begin(name: str, run_seed: int, endpoint: str, skip: int) -> tuple[Figures, float]:
@@ -356,7 +359,15 @@ def _consistent(f: Figures) -> None:
 # The tests
 
 
-def test_soak_short(retry_counter: RetryCounter) -> None:
+# Both ways the client can talk: plain JSON, and compressed answers (the fake server
+# compresses whenever the request accepts it, and its truncate fault then cuts a compressed
+# body), so that faults on compressed answers lose and repeat nothing either. The faults
+# that break the compression itself are scripted in tests/test_compression.py.
+COMPRESSION = pytest.mark.parametrize("compression", [False, True], ids=["plain", "compressed"])
+
+
+@COMPRESSION
+def test_soak_short(retry_counter: RetryCounter, compression: bool) -> None:
     """5,000 tickets and 1,000 read ids, sync and async, through 10% random faults."""
     with FakeServer(tickets=5_000, seed=11) as server:
         results = soak(
@@ -367,6 +378,7 @@ def test_soak_short(retry_counter: RetryCounter) -> None:
             max_retries=1,
             seed=1,
             scripted_truncate=True,
+            compression=compression,
         )
     for figures in results:
         figures.assert_exact()
@@ -378,7 +390,10 @@ def test_soak_short(retry_counter: RetryCounter) -> None:
 
 @pytest.mark.soak
 @pytest.mark.timeout(900)
-def test_soak_long(retry_counter: RetryCounter, capsys: pytest.CaptureFixture[str]) -> None:
+@COMPRESSION
+def test_soak_long(
+    retry_counter: RetryCounter, capsys: pytest.CaptureFixture[str], compression: bool
+) -> None:
     """50,000 tickets and 5,000 read ids, sync and async, through 10% random faults."""
     started = time.monotonic()
     with FakeServer(tickets=50_000, seed=1) as server:
@@ -390,6 +405,7 @@ def test_soak_long(retry_counter: RetryCounter, capsys: pytest.CaptureFixture[st
             max_retries=2,
             seed=100,
             scripted_truncate=False,
+            compression=compression,
         )
     elapsed = time.monotonic() - started
     with capsys.disabled():
@@ -397,7 +413,8 @@ def test_soak_long(retry_counter: RetryCounter, capsys: pytest.CaptureFixture[st
         print(
             table(
                 results,
-                f"Soak: 10% random faults, timeout {TIMEOUT} s, max_retries 2 ({elapsed:.0f} s)",
+                f"Soak ({'compressed' if compression else 'plain'}): 10% random faults, "
+                f"timeout {TIMEOUT} s, max_retries 2 ({elapsed:.0f} s)",
             )
         )
     for figures in results:

@@ -73,11 +73,11 @@ def test_uri_form_with_schema_and_port(fake: FakeServer, monkeypatch: pytest.Mon
     port = fake.url.rsplit(":", 1)[1]
     monkeypatch.setenv(
         "AIRFLOW_CONN_TALQUE_URI",
-        f"talque://{CLIENT_ID}:{SECRET}@127.0.0.1:{port}/http?timeout=7.5&max_retries=1",
+        f"talque://{CLIENT_ID}:{SECRET}@127.0.0.1:{port}/http?timeout=7.5&max_retries=1&compression=false",
     )
     client = TalqueHook("talque_uri").get_conn()
     assert client.base_url == fake.url
-    assert (client.timeout, client.max_retries) == (7.5, 1)
+    assert (client.timeout, client.max_retries, client.compression) == (7.5, 1, False)
     assert len(list(client.list(fake.org_id))) == 250
 
 
@@ -124,6 +124,8 @@ def test_base_url_from_host_schema_and_port(
         ({"extra": {"max_retries": 1.5}}, "extra 'max_retries' must be a whole number"),
         ({"extra": {"max_retries": "many"}}, "extra 'max_retries' must be a whole number"),
         ({"extra": {"max_retries": 1000}}, "from 0 to 100"),
+        ({"extra": {"compression": "gzip"}}, "extra 'compression' must be true or false"),
+        ({"extra": {"compression": 1}}, "extra 'compression' must be true or false"),
         ({"extra": {"org_id": 42}}, "extra 'org_id' must be a non-empty string"),
         ({"extra": {"org_id": "  "}}, "extra 'org_id' must be a non-empty string"),
         ({"extra": {"extra__talque__timeout": "x"}}, "extra 'timeout' must be a positive"),

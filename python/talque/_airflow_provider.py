@@ -46,6 +46,11 @@ CONN_FIELDS: dict[str, Any] = {
         "description": "Attempts after the first on connection errors, 429 and 5xx (default 3).",
         "schema": {"type": ["integer", "null"], "minimum": 0, "maximum": 100},
     },
+    "compression": {
+        "label": "Compression",
+        "description": "Ask for gzip/brotli/zstd/deflate answers (default on).",
+        "schema": {"type": ["boolean", "null"]},
+    },
 }
 
 

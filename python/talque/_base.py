@@ -37,6 +37,7 @@ class ClientBase:
         max_concurrency: int = 8,
         max_response_bytes: int = 64 * 1024 * 1024,
         ca_bundle: str | os.PathLike[str] | None = None,
+        compression: bool = True,
     ) -> None:
         if client_id is None:
             client_id = os.environ.get(_ENV_CLIENT_ID)
@@ -66,6 +67,9 @@ class ClientBase:
         )
         if ca_bundle is not None and not isinstance(ca_bundle, (str, os.PathLike)):
             raise TypeError(f"ca_bundle must be a path, not {type(ca_bundle).__name__}")
+        if not isinstance(compression, bool):
+            raise TypeError(f"compression must be a bool, not {type(compression).__name__}")
+        self._compression = compression
         # The secret lives only inside the Rust core from here on.
         self._core = CoreClient(
             base_url=self._base_url,
@@ -78,6 +82,7 @@ class ClientBase:
             max_response_bytes=self._max_response_bytes,
             ca_bundle=os.fspath(ca_bundle) if ca_bundle is not None else None,
             user_agent=f"talque-python/{__version__}",
+            compression=compression,
         )
         self._closed = False
 
@@ -100,6 +105,10 @@ class ClientBase:
     @property
     def batch_size(self) -> int:
         return self._batch_size
+
+    @property
+    def compression(self) -> bool:
+        return self._compression
 
     def _check_open(self) -> None:
         if self._closed:

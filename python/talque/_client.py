@@ -33,6 +33,10 @@ class TalqueClient(ClientBase):
             :class:`InvalidResponseError` instead of exhausting memory.
         ca_bundle: A PEM file of extra CA certificates to trust, besides the system's
             (which honour ``SSL_CERT_FILE``). TLS certificates are always verified.
+        compression: Ask for compressed answers (gzip, brotli, zstd, deflate; default on),
+            decoded off the GIL. ``max_response_bytes`` bounds the decoded size, so a
+            decompression bomb raises :class:`InvalidResponseError`. Off, no
+            ``Accept-Encoding`` is sent.
 
     One client is safe to share between threads, and usable in a child after
     ``os.fork()``. Use it as a context manager or call :meth:`close` when done.

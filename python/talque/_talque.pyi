@@ -39,6 +39,7 @@ class CoreClient:
         max_response_bytes: int,
         ca_bundle: str | None,
         user_agent: str,
+        compression: bool = True,
     ) -> CoreClient: ...
     def read(self, org_id: str, provider: str, ids: list[str]) -> dict[str, Any]:
         """Reads deduplicated, validated ids in concurrent batches; returns ``{id: result}``."""
@@ -142,6 +143,10 @@ class FakeServerHandle:
         """Drops every scripted fault rule."""
     def set_latency_ms(self, ms: int) -> None:
         """Sets the delay added to every API request."""
+    def set_compression(self, enabled: bool) -> None:
+        """Turns compression of answers (per Accept-Encoding) on or off."""
+    def set_bandwidth(self, bytes_per_sec: int) -> None:
+        """Caps the body bytes per second of each answer; 0 removes the cap."""
     def set_random_faults(self, rate: float, seed: int, kinds: list[str] | None = None) -> None:
         """Injects seeded random faults on a fraction of API requests."""
     def stats_json(self) -> str:

@@ -60,8 +60,10 @@ def configuration() -> None:
         max_concurrency=4,
         max_response_bytes=1 << 20,
         ca_bundle=None,
+        compression=False,
     )
     assert_type(client.base_url, str)
+    assert_type(client.compression, bool)
     assert_type(client.client_id, str)
     assert_type(client.timeout, float)
     assert_type(client.max_retries, int)

@@ -156,7 +156,7 @@ fn endpoint(base_url: &str, path: &str) -> Result<Url, Error> {
 
 /// Builds the reqwest client: one pool for all calls, credentials as default headers
 /// (the secret marked sensitive so that reqwest never prints it), same-origin redirects
-/// only, and a connect timeout matching the attempt timeout.
+/// only, a connect timeout matching the attempt timeout, and compression as configured.
 fn build_http(
     config: &ClientConfig,
     extra_roots: Vec<reqwest::Certificate>,
@@ -166,7 +166,11 @@ fn build_http(
         .default_headers(auth_headers(config)?)
         .user_agent(config.user_agent.as_str())
         .redirect(same_origin_policy())
-        .connect_timeout(config.timeout);
+        .connect_timeout(config.timeout)
+        .gzip(config.compression)
+        .brotli(config.compression)
+        .zstd(config.compression)
+        .deflate(config.compression);
     tls::configure(builder, extra_roots, roots)
         .build()
         .map_err(|err| Error::Config(format!("cannot build the HTTP client: {err}")))

@@ -39,6 +39,9 @@ pub struct ClientConfig {
     pub max_response_bytes: usize,
     /// A PEM file of extra root certificates, trusted besides the system's roots.
     pub ca_bundle: Option<PathBuf>,
+    /// Whether to ask for compressed answers (`Accept-Encoding: gzip, deflate, br, zstd`)
+    /// and decode them on the runtime; off, no `Accept-Encoding` is sent.
+    pub compression: bool,
 }
 
 /// The production host of the Talque API.
@@ -47,7 +50,7 @@ pub const DEFAULT_BASE_URL: &str = "https://event.talque.com";
 impl ClientConfig {
     /// A configuration with safe defaults: a 30 s timeout, 3 retries, batches of 100
     /// ids, 8 batches in flight, backoff from 0.5 s to 8 s, `Retry-After` capped at
-    /// 60 s and bodies up to 64 MiB.
+    /// 60 s, bodies up to 64 MiB (decoded) and compression on.
     pub fn new(base_url: impl Into<String>, client_id: impl Into<String>, secret: Secret) -> Self {
         Self {
             base_url: trim_base_url(&base_url.into()).to_owned(),
@@ -63,6 +66,7 @@ impl ClientConfig {
             retry_after_cap: Duration::from_secs(60),
             max_response_bytes: 64 * 1024 * 1024,
             ca_bundle: None,
+            compression: true,
         }
     }
 

@@ -5,16 +5,19 @@ use std::error::Error as _;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{CONTENT_ENCODING, CONTENT_TYPE, RETRY_AFTER};
 use url::Url;
 
 use crate::error::{Error, MAX_ERROR_BODY};
 
 /// What one attempt brought back: the status, the headers the client acts on, and the
-/// body (complete for 2xx, at most 64 KiB for anything else).
+/// body (decoded; complete for 2xx, at most 64 KiB for anything else).
 pub(crate) struct Reply {
     pub(crate) status: u16,
     pub(crate) content_type: Option<String>,
+    /// A `Content-Encoding` that is still there after reqwest's decoders ran, i.e. one
+    /// that was not asked for or is not supported, so the body is not plain JSON.
+    pub(crate) content_encoding: Option<String>,
     pub(crate) retry_after: Option<String>,
     pub(crate) body: Bytes,
 }
@@ -62,10 +65,14 @@ async fn send(
         .map_err(transport_error)?;
     let status = response.status().as_u16();
     let content_type = header_text(&response, CONTENT_TYPE);
+    let content_encoding = header_text(&response, CONTENT_ENCODING);
     let retry_after = header_text(&response, RETRY_AFTER);
     let success = (200..300).contains(&status);
     // An error body only feeds an error message, so a short prefix is enough; a success
-    // body is the data and must be complete, within the configured bound.
+    // body is the data and must be complete, within the configured bound. The bound is on
+    // the decoded bytes: reqwest's decoders hand the body over in small decoded chunks and
+    // drop `Content-Length` (the compressed size) once they decode, so a small compressed
+    // body that inflates to gigabytes stops at the bound instead of being allocated.
     let limit = if success {
         max_response_bytes
     } else {
@@ -96,6 +103,7 @@ async fn send(
     Ok(Reply {
         status,
         content_type,
+        content_encoding,
         retry_after,
         body: buffer.freeze(),
     })
@@ -104,6 +112,16 @@ async fn send(
 /// Checks that a 2xx reply is JSON before anyone parses it; `application/json` with any
 /// parameters (such as `charset=utf-8`) is accepted.
 pub(crate) fn require_json(reply: &Reply, url: &Url) -> Result<(), Error> {
+    if let Some(encoding) = reply
+        .content_encoding
+        .as_deref()
+        .filter(|encoding| !encoding.trim().eq_ignore_ascii_case("identity"))
+    {
+        return Err(Error::InvalidResponse(format!(
+            "response from {url} has Content-Encoding {encoding:?}, which was not asked for \
+             or cannot be decoded"
+        )));
+    }
     let essence = reply
         .content_type
         .as_deref()
@@ -170,6 +188,10 @@ fn caused_by_tls(err: &reqwest::Error) -> bool {
     false
 }
 
+/// Maps a failure while reading the body. A compressed body that is cut short or corrupt
+/// fails inside reqwest's decoder, whose error arrives here like that of a plain body that
+/// ended early: both are connection errors, and so retried. A server whose compression
+/// is broken for good therefore costs `max_retries` more attempts, never a hang.
 fn body_error(err: reqwest::Error) -> Error {
     let text = describe(&err);
     if err.is_timeout() {

@@ -1,6 +1,6 @@
 //! The state a running fake shares between its handlers, its control plane and its handle.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
@@ -32,6 +32,9 @@ pub(crate) struct AppState {
     pub(crate) log: Arc<RequestLog>,
     faults: Mutex<FaultPlan>,
     latency_ms: AtomicU64,
+    bandwidth_bytes_per_sec: AtomicU64,
+    /// Shared with the compression layer's predicate, which reads it per answer.
+    pub(crate) compression: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -40,6 +43,8 @@ impl AppState {
         let random = RandomFaults::new(config.fault_rate, config.fault_seed, kinds);
         Ok(Self {
             latency_ms: AtomicU64::new(config.latency_ms),
+            bandwidth_bytes_per_sec: AtomicU64::new(config.bandwidth_bytes_per_sec),
+            compression: Arc::new(AtomicBool::new(config.compression)),
             config,
             orgs,
             cursors: CursorCodec::new(),
@@ -61,6 +66,19 @@ impl AppState {
 
     pub(crate) fn set_latency_ms(&self, ms: u64) {
         self.latency_ms.store(ms, Ordering::Relaxed);
+    }
+
+    /// The cap on body bytes per second of each answer; 0 means no cap.
+    pub(crate) fn bandwidth_bytes_per_sec(&self) -> u64 {
+        self.bandwidth_bytes_per_sec.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_bandwidth_bytes_per_sec(&self, rate: u64) {
+        self.bandwidth_bytes_per_sec.store(rate, Ordering::Relaxed);
+    }
+
+    pub(crate) fn set_compression(&self, enabled: bool) {
+        self.compression.store(enabled, Ordering::Relaxed);
     }
 
     pub(crate) fn set_random_faults(

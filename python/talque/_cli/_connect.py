@@ -32,4 +32,5 @@ def client_from_args(args: argparse.Namespace) -> TalqueClient:
         base_url=args.base_url,
         timeout=args.timeout,
         max_retries=args.max_retries,
+        compression=args.compression,
     )

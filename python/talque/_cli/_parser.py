@@ -45,6 +45,12 @@ def _connection(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--max-retries", type=_not_negative, default=3, help="retries of transient failures"
     )
+    group.add_argument(
+        "--no-compression",
+        dest="compression",
+        action="store_false",
+        help="ask for uncompressed answers (default: gzip, brotli, zstd or deflate)",
+    )
 
 
 def _output(parser: argparse.ArgumentParser) -> None:

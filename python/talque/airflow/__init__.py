@@ -15,7 +15,8 @@ A connection, here from an environment variable in Airflow's JSON form::
   ``http://127.0.0.1:8080``) or a host name that schema (``http``/``https``, default
   ``https``) and port complete. Empty means ``https://event.talque.com``.
 - extra: ``org_id`` (the org :meth:`TalqueHook.test_connection` lists), ``timeout``
-  (seconds per attempt), ``max_retries``. Other keys are refused as typos.
+  (seconds per attempt), ``max_retries``, ``compression`` (``false`` turns compressed
+  answers off; default on). Other keys are refused as typos.
 """
 
 from ._hook import TalqueHook

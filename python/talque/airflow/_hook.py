@@ -53,7 +53,8 @@ class TalqueHook(BaseHook):
     Connection fields: login = client id, password = secret, host = base URL (a full URL,
     or a host name completed by schema ``http``/``https`` and port; empty means
     ``https://event.talque.com``). Extra (JSON): ``org_id`` (used by
-    :meth:`test_connection`), ``timeout`` (seconds per attempt) and ``max_retries``.
+    :meth:`test_connection`), ``timeout`` (seconds per attempt), ``max_retries`` and
+    ``compression`` (default on).
 
     Args:
         talque_conn_id: The Airflow connection id (default ``talque_default``).

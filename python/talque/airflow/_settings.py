@@ -17,7 +17,7 @@ from .._base import DEFAULT_BASE_URL
 __all__ = ["EXTRA_KEYS", "ConnectionSettings", "settings_from"]
 
 # The keys the connection's extra JSON may hold; anything else is a typo we refuse.
-EXTRA_KEYS = ("org_id", "timeout", "max_retries")
+EXTRA_KEYS = ("org_id", "timeout", "max_retries", "compression")
 _MAX_RETRIES_LIMIT = 100
 _FORM_PREFIX = "extra__talque__"
 
@@ -33,6 +33,7 @@ class ConnectionSettings:
     timeout: float | None
     max_retries: int | None
     org_id: str | None
+    compression: bool | None = None
 
     def client_kwargs(self) -> dict[str, Any]:
         """The :class:`talque.TalqueClient` arguments; unset extras keep the client defaults."""
@@ -45,6 +46,8 @@ class ConnectionSettings:
             kwargs["timeout"] = self.timeout
         if self.max_retries is not None:
             kwargs["max_retries"] = self.max_retries
+        if self.compression is not None:
+            kwargs["compression"] = self.compression
         return kwargs
 
 
@@ -81,6 +84,7 @@ def settings_from(
         timeout=_timeout(where, extra.get("timeout")),
         max_retries=_max_retries(where, extra.get("max_retries")),
         org_id=_org_id(where, extra.get("org_id")),
+        compression=_compression(where, extra.get("compression")),
     )
 
 
@@ -170,6 +174,15 @@ def _max_retries(where: str, value: object) -> int | None:
             f"{_MAX_RETRIES_LIMIT}, got {value!r}"
         )
     return number
+
+
+def _compression(where: str, value: object) -> bool | None:
+    """A JSON boolean, or the text a connection form stores for one (``true``/``false``)."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise ValueError(f"{where}: extra 'compression' must be true or false, got {value!r}")
 
 
 def _org_id(where: str, value: object) -> str | None:

@@ -6,6 +6,7 @@
 mod common;
 
 mod cancel;
+mod compression;
 mod pagination;
 mod read;
 mod redirect;
