@@ -12,6 +12,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import time
 import urllib.request
 import zlib
 from collections.abc import Iterator
@@ -196,6 +197,26 @@ def test_fail_scripts_the_next_matching_request(server: FakeServer) -> None:
             client.read(server.org_id, ticket["provider"], [ticket["ticketId"]])
         assert info.value.status_code == 418
         client.read(server.org_id, ticket["provider"], [ticket["ticketId"]])  # used up
+
+
+def test_edit_tickets_changes_later_listings(server: FakeServer) -> None:
+    before = server.tickets()
+    target = before[20]  # pages ahead, even if the pager fetches one page early
+    started_ms = time.time() * 1000
+    with server.client() as client:
+        pager = iter(client.list(server.org_id, limit=4))
+        first = [next(pager) for _ in range(4)]  # the first page, before the edit
+        new_email = {"holder": {"email": "n@example.com"}}
+        edited = server.edit_tickets({target["orgTicketId"]: new_email})
+        rest = list(pager)  # the old cursor goes on
+    assert first + rest == server.tickets()
+    changed = rest[16]
+    assert changed == edited[0]
+    assert changed["holder"] == {**target["holder"], "email": "n@example.com"}
+    assert changed["mtime"] >= started_ms - 1
+    assert {**changed, "holder": target["holder"], "mtime": target["mtime"]} == target
+    with pytest.raises(ValueError, match="nope"):
+        server.edit_tickets({"nope": {"isVip": True}})
 
 
 # ---------------------------------------------------------------------------------------

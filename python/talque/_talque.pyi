@@ -132,6 +132,8 @@ class FakeServerHandle:
         """The organizations served, as a JSON array."""
     def tickets_json(self, org_id: str, profile_id: str | None = None) -> str | None:
         """An org's tickets exactly as served, as a JSON array; None for an unknown org."""
+    def edit_tickets_json(self, org_id: str, edits_json: str) -> str:
+        """Applies merge patches to tickets (mtime = now); returns the edited tickets."""
     def requests_json(self) -> str:
         """The request log, as a JSON array."""
     def clear_requests(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .._client import TalqueClient
@@ -143,6 +143,29 @@ class FakeServer:
         text = self._handle.tickets_json(org_id or self.org_id, profile_id)
         if text is None:
             raise KeyError(f"the fake server has no org {org_id!r}")
+        result: list[dict[str, Any]] = json.loads(text)
+        return result
+
+    def edit_tickets(
+        self, patches: Mapping[str, Mapping[str, Any]], org_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Changes tickets the way an edit in Talque does, and returns them as now served.
+
+        ``patches`` maps an ``orgTicketId`` to a JSON merge patch (RFC 7386) for that
+        ticket: ``{"holder": {"email": "new@example.com"}}`` changes the holder's e-mail and
+        keeps the other holder fields; a ``None`` value removes a key. Each edited ticket's
+        ``mtime`` becomes the current time in epoch milliseconds (unless the patch sets it).
+        Tickets keep their places in the listing, so cursors stay valid and a later listing
+        (or :meth:`tickets`) shows the change. ``orgTicketId``, ``ticketId`` and ``provider``
+        cannot change. All or nothing: an unknown id raises :class:`ValueError` and edits
+        nothing.
+
+        Args:
+            patches: ``{orgTicketId: patch}``.
+            org_id: The organization (default: the main org).
+        """
+        edits = [{"orgTicketId": key, "patch": dict(patch)} for key, patch in patches.items()]
+        text = self._handle.edit_tickets_json(org_id or self.org_id, json.dumps(edits))
         result: list[dict[str, Any]] = json.loads(text)
         return result
 
