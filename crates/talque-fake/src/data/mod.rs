@@ -1,6 +1,7 @@
 //! The tickets the fake serves: generated from a seed, or read from a file.
 
 mod edit;
+mod event;
 mod ext_data;
 mod file;
 mod generate;
