@@ -6,6 +6,7 @@ from typing import Any, final
 
 __all__ = [
     "CSV_COLUMNS",
+    "FAKE_SERVER_OPTIONS_JSON",
     "CoreClient",
     "CorePager",
     "FakeServerHandle",
@@ -15,6 +16,12 @@ __all__ = [
 ]
 
 __version__: str
+
+FAKE_SERVER_OPTIONS_JSON: str
+"""The fake server's launcher options, as JSON ``[{"flag", "field", "kind", "help", "default"}]``.
+
+Defined once in ``crates/talque-fake/src/launch.rs``.
+"""
 
 CSV_COLUMNS: tuple[str, ...]
 """The columns of a CSV export, in order (the header row)."""
