@@ -242,7 +242,8 @@ class FakeServer:
         """Injects seeded random faults on ``rate`` of the API requests (0 turns them off).
 
         Kinds: status_500, status_502, status_503, status_429 (with Retry-After 0 or 1),
-        reset, truncate and delay.
+        reset, truncate and delay (the default: all seven), and the opt-in
+        compressed_truncate (the answer gzip-encoded and cut in half).
         """
         self._handle.set_random_faults(rate, seed, list(kinds) if kinds is not None else None)
 
