@@ -46,6 +46,12 @@ impl FakeServerHandle {
         self.server.tickets_json(org_id, profile_id)
     }
 
+    fn edit_tickets_json(&self, org_id: &str, edits_json: &str) -> PyResult<String> {
+        self.server
+            .edit_tickets_json(org_id, edits_json)
+            .map_err(value_error)
+    }
+
     fn requests_json(&self) -> String {
         self.server.requests_json()
     }

@@ -32,6 +32,11 @@ fn _talque(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "CSV_COLUMNS",
         PyTuple::new(m.py(), talque_core::CSV_COLUMNS)?,
     )?;
+    // The fake server's launcher options, defined once in the fake crate.
+    m.add(
+        "FAKE_SERVER_OPTIONS_JSON",
+        talque_fake::launch::options_json(),
+    )?;
     m.add_function(wrap_pyfunction!(json::decode_list_page, m)?)?;
     Ok(())
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import http.client
 import importlib.metadata
+import inspect
 import json
 import os
 import signal
@@ -12,6 +13,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import time
 import urllib.request
 import zlib
 from collections.abc import Iterator
@@ -198,6 +200,26 @@ def test_fail_scripts_the_next_matching_request(server: FakeServer) -> None:
         client.read(server.org_id, ticket["provider"], [ticket["ticketId"]])  # used up
 
 
+def test_edit_tickets_changes_later_listings(server: FakeServer) -> None:
+    before = server.tickets()
+    target = before[20]  # pages ahead, even if the pager fetches one page early
+    started_ms = time.time() * 1000
+    with server.client() as client:
+        pager = iter(client.list(server.org_id, limit=4))
+        first = [next(pager) for _ in range(4)]  # the first page, before the edit
+        new_email = {"holder": {"email": "n@example.com"}}
+        edited = server.edit_tickets({target["orgTicketId"]: new_email})
+        rest = list(pager)  # the old cursor goes on
+    assert first + rest == server.tickets()
+    changed = rest[16]
+    assert changed == edited[0]
+    assert changed["holder"] == {**target["holder"], "email": "n@example.com"}
+    assert changed["mtime"] >= started_ms - 1
+    assert {**changed, "holder": target["holder"], "mtime": target["mtime"]} == target
+    with pytest.raises(ValueError, match="nope"):
+        server.edit_tickets({"nope": {"isVip": True}})
+
+
 # ---------------------------------------------------------------------------------------
 # The pytest fixture
 
@@ -319,6 +341,30 @@ def test_tls_is_served_and_connections_are_counted(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------------------------------
 # python -m talque.testing
+
+
+def test_the_launchers_share_one_set_of_options() -> None:
+    from talque._cli._parser import build_parser
+    from talque.testing._serve import OPTIONS, config_from, fake_server_parser
+
+    argv = ["--tickets", "7", "--no-compression", "--fault-kinds", "reset,delay"]
+    argv += ["--config", '{"seed": 3, "tickets": 1}', "--tls-cert", "c.pem"]
+    direct = config_from(fake_server_parser().parse_args(argv))
+    via_cli = config_from(build_parser().parse_args(["fake-server", *argv]))
+    assert direct == via_cli
+    assert (direct["tickets"], direct["seed"], direct["compression"]) == (7, 3, False)
+    assert direct["fault_kinds"] == ["reset", "delay"]
+    assert direct["tls_cert_file"] == "c.pem"
+    # One default for every launcher: the Rust binary's table says 8080, so do these.
+    defaults = config_from(fake_server_parser().parse_args([]))
+    assert defaults["port"] == 8080 and defaults["tickets"] == 1000
+    # Every option reaches the in-process server under the same name.
+    keywords = set(inspect.signature(FakeServer).parameters)
+    assert {o["field"] for o in OPTIONS if o["kind"] != "config"} <= keywords
+    flags = {o["flag"] for o in OPTIONS}
+    assert {"--port", "--tls-cert", "--bandwidth-bytes-per-sec", "--config"} <= flags
+    help_text = fake_server_parser("x").format_help()
+    assert all(flag in help_text for flag in flags)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from typing import Any, final
 
 __all__ = [
     "CSV_COLUMNS",
+    "FAKE_SERVER_OPTIONS_JSON",
     "CoreClient",
     "CorePager",
     "FakeServerHandle",
@@ -15,6 +16,12 @@ __all__ = [
 ]
 
 __version__: str
+
+FAKE_SERVER_OPTIONS_JSON: str
+"""The fake server's launcher options, as JSON ``[{"flag", "field", "kind", "help", "default"}]``.
+
+Defined once in ``crates/talque-fake/src/launch.rs``.
+"""
 
 CSV_COLUMNS: tuple[str, ...]
 """The columns of a CSV export, in order (the header row)."""
@@ -133,6 +140,8 @@ class FakeServerHandle:
         """The organizations served, as a JSON array."""
     def tickets_json(self, org_id: str, profile_id: str | None = None) -> str | None:
         """An org's tickets exactly as served, as a JSON array; None for an unknown org."""
+    def edit_tickets_json(self, org_id: str, edits_json: str) -> str:
+        """Applies merge patches to tickets (mtime = now); returns the edited tickets."""
     def requests_json(self) -> str:
         """The request log, as a JSON array."""
     def clear_requests(self) -> None:

@@ -201,6 +201,8 @@ def fake_server() -> None:
         fault_rate=0.0,
         max_limit=1000,
         max_read_ids=100,
+        compression=True,
+        bandwidth_bytes_per_sec=0,
     ) as server:
         assert_type(server.url, str)
         assert_type(server.org_id, str)
@@ -211,8 +213,16 @@ def fake_server() -> None:
         tickets: list[dict[str, Any]] = server.tickets()
         assert len(tickets) == 50
         server.set_latency(0)
+        server.set_compression(True)
+        server.set_bandwidth(0)
+        edited: list[dict[str, Any]] = server.edit_tickets(
+            {tickets[0]["orgTicketId"]: {"holder": {"email": "new@example.com"}}}
+        )
+        assert edited[0]["holder"]["email"] == "new@example.com"
         server.set_random_faults(0.0, seed=1, kinds=["reset"])
         server.fail("status", endpoint="read", status=429, retry_after="0", times=1)
+        server.fail("gzip_bomb", endpoint="list", inflated_bytes=1 << 20)
+        server.fail("compressed_truncate", encoding="zstd")
         server.clear_faults()
         with server.client() as client:
             list(client.list(server.org_id))

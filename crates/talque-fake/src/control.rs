@@ -26,7 +26,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/_fake/requests", get(requests).delete(clear_requests))
         .route("/_fake/faults", post(push_faults).delete(clear_faults))
         .route("/_fake/orgs", get(orgs))
-        .route("/_fake/tickets/{org_id}", get(tickets))
+        .route("/_fake/tickets/{org_id}", get(tickets).patch(edit_tickets))
         .route("/_fake/stats", get(stats))
         .route("/_fake/latency", put(set_latency))
         .route("/_fake/random-faults", put(set_random_faults))
@@ -107,6 +107,24 @@ async fn tickets(
             let error = ApiError::new(StatusCode::NOT_FOUND, "NOT_FOUND", "orgId does not exist");
             json(error.status, error.body())
         }
+    }
+}
+
+async fn edit_tickets(
+    State(state): State<Arc<AppState>>,
+    Path(org_id): Path<String>,
+    body: Bytes,
+) -> Response {
+    if !state.orgs.iter().any(|org| org.id == org_id) {
+        let error = ApiError::new(StatusCode::NOT_FOUND, "NOT_FOUND", "orgId does not exist");
+        return json(error.status, error.body());
+    }
+    match std::str::from_utf8(&body)
+        .map_err(|err| FakeError::new(format!("the edits are not UTF-8: {err}")))
+        .and_then(|text| state.edit_tickets_json(&org_id, text))
+    {
+        Ok(text) => json(StatusCode::OK, text),
+        Err(error) => bad_request(&error),
     }
 }
 

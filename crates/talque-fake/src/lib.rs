@@ -15,6 +15,7 @@ mod error;
 mod faults;
 mod handlers;
 mod json;
+pub mod launch;
 mod link;
 mod log;
 mod reply;

@@ -122,6 +122,14 @@ impl FakeServer {
         self.state.tickets_json(org_id, profile_id)
     }
 
+    /// Changes tickets the way an edit in Talque does: `edits_json` is a JSON array of
+    /// `{"orgTicketId": id, "patch": {...}}`, each patch a JSON merge patch (RFC 7386) on the
+    /// ticket; `mtime` becomes now (unless the patch sets it). Tickets keep their places, so
+    /// cursors stay valid. All or nothing; returns the edited tickets as a JSON array.
+    pub fn edit_tickets_json(&self, org_id: &str, edits_json: &str) -> Result<String, FakeError> {
+        self.state.edit_tickets_json(org_id, edits_json)
+    }
+
     /// The request log as a JSON array, in arrival order.
     pub fn requests_json(&self) -> String {
         self.state.log.to_json()

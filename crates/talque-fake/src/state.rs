@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::config::{validate_fault_rate, FakeConfig};
 use crate::cursor::CursorCodec;
-use crate::data::OrgData;
+use crate::data::{OrgData, TicketEdit};
 use crate::error::FakeError;
 use crate::faults::{FaultPlan, FaultRule, RandomFaults, RandomKind};
 use crate::log::RequestLog;
@@ -122,6 +122,40 @@ impl AppState {
                 profile_ids: org.profile_ids(),
             })
             .collect()
+    }
+
+    /// Edits tickets of an organisation (see [`OrgData::edit`]) with `mtime` = now, and
+    /// returns them as a JSON array.
+    pub(crate) fn edit_tickets_json(
+        &self,
+        org_id: &str,
+        edits_json: &str,
+    ) -> Result<String, FakeError> {
+        let org = self
+            .orgs
+            .iter()
+            .find(|org| org.id == org_id)
+            .ok_or_else(|| FakeError::new(format!("no organisation {org_id:?}")))?;
+        let edits: Vec<TicketEdit> = serde_json::from_str(edits_json).map_err(|err| {
+            FakeError::new(format!(
+                "expected [{{\"orgTicketId\": id, \"patch\": {{...}}}}, ...]: {err}"
+            ))
+        })?;
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| {
+                u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
+            });
+        let tickets = org.edit(&edits, now_ms)?;
+        let mut out = Vec::from(*b"[");
+        for (n, ticket) in tickets.iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(ticket);
+        }
+        out.push(b']');
+        String::from_utf8(out).map_err(|err| FakeError::new(err.to_string()))
     }
 
     pub(crate) fn tickets_json(&self, org_id: &str, profile_id: Option<&str>) -> Option<String> {

@@ -117,3 +117,21 @@ fn faults_that_time_their_bytes_are_not_compressed() {
     let half = decode("gzip", &dechunk(&reply)).unwrap();
     assert!(serde_json::from_slice::<Value>(&half).is_err());
 }
+
+#[test]
+fn compressed_truncation_is_an_opt_in_random_fault() {
+    let server = start_default();
+    server
+        .set_random_faults(1.0, 5, Some(vec!["compressed_truncate".to_owned()]))
+        .unwrap();
+    let reply = api(&server, LIST, &page());
+    assert_eq!(reply.header("content-encoding"), Some("gzip"));
+    assert!(decode("gzip", &reply.body).is_err());
+    assert_eq!(log(&server).pop().unwrap()["fault"], "compressed_truncate");
+    let stats: Value = serde_json::from_str(&server.stats_json()).unwrap();
+    assert_eq!(stats["by_kind"]["compressed_truncate"], 1);
+    // The default kinds are the seven they were, so old seeds give the same sequences.
+    let defaults = talque_fake::FakeConfig::default().fault_kinds;
+    assert_eq!(defaults.len(), 7);
+    assert!(!defaults.contains(&"compressed_truncate".to_owned()));
+}

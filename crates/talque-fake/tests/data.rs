@@ -232,14 +232,26 @@ fn field_values_are_plausible() {
             ticket["ctime"].as_u64().unwrap(),
             ticket["mtime"].as_u64().unwrap(),
         );
-        assert!(
-            (1_704_067_200_000..1_767_225_600_000).contains(&ctime),
-            "{ctime}"
-        );
+        // Bought in the ten weeks before the doors first open (2025-09-16 08:00 CEST).
+        assert!((SALES_OPEN_MS..SALES_CLOSE_MS).contains(&ctime), "{ctime}");
         assert!(mtime >= ctime);
-        assert!(["on-site", "virtual", "hybrid"].contains(&ticket["course"].as_str().unwrap()));
-        let check_ins = ticket["checkIns"].as_array().unwrap();
-        assert!(check_ins.len() <= 3 && check_ins.iter().all(|c| c.as_u64().unwrap() >= ctime));
+        let course = ticket["course"].as_str().unwrap();
+        assert!(["on-site", "virtual", "hybrid"].contains(&course));
+        let check_ins: Vec<u64> = ticket["checkIns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_u64().unwrap())
+            .collect();
+        assert!(check_ins.len() <= 3);
+        assert!(
+            course != "virtual" || check_ins.is_empty(),
+            "virtual tickets pass no door"
+        );
+        for stamp in &check_ins {
+            assert!(in_opening_hours(*stamp), "{stamp}");
+            assert!(mtime >= *stamp, "a check-in changes the ticket");
+        }
         let categories = ticket["categories"].as_array().unwrap();
         assert_eq!(
             ticket["category"],
@@ -283,6 +295,99 @@ fn field_values_are_plausible() {
         "\u{2028}",
     ] {
         assert!(names.contains(needle), "{needle}");
+    }
+}
+
+/// 2025-07-08T00:00:00Z, ten weeks before the event.
+const SALES_OPEN_MS: u64 = 1_751_932_800_000;
+/// 2025-09-16T06:00:00Z, when the doors first open.
+const SALES_CLOSE_MS: u64 = 1_758_002_400_000;
+const HOUR_MS: u64 = 3_600_000;
+
+/// Whether a time is on one of the three event days, 08:00 to 18:00 CEST (06:00 to 16:00 UTC).
+fn in_opening_hours(stamp: u64) -> bool {
+    let first_day = SALES_CLOSE_MS - 6 * HOUR_MS;
+    let day = stamp
+        .checked_sub(first_day)
+        .map(|since| since / (24 * HOUR_MS));
+    let hour = stamp % (24 * HOUR_MS) / HOUR_MS;
+    matches!(day, Some(0..=2)) && (6..16).contains(&hour)
+}
+
+#[test]
+fn the_data_looks_like_an_event() {
+    let server = start(FakeConfig {
+        tickets: 20_000,
+        ..FakeConfig::default()
+    });
+    let tickets = truth(&server, MAIN_ORG_ID, None);
+    let ctimes: Vec<u64> = tickets
+        .iter()
+        .map(|t| t["ctime"].as_u64().unwrap())
+        .collect();
+    assert!(
+        ctimes.windows(2).all(|pair| pair[0] <= pair[1]),
+        "list order is purchase order"
+    );
+    // Sales pick up towards the event: about a quarter in the first half of the sales period.
+    let middle = SALES_OPEN_MS + (SALES_CLOSE_MS - SALES_OPEN_MS) / 2;
+    let early = ctimes.iter().filter(|c| **c < middle).count() * 100 / tickets.len();
+    assert!(
+        (20..=30).contains(&early),
+        "{early}% sold in the first half"
+    );
+    // Check-ins: the doors' first two hours carry the most, every hour of the day has some.
+    let mut per_hour = [0usize; 24];
+    let mut checked_in = 0;
+    for ticket in &tickets {
+        let stamps = ticket["checkIns"].as_array().unwrap();
+        checked_in += usize::from(!stamps.is_empty());
+        for stamp in stamps {
+            per_hour[(stamp.as_u64().unwrap() % (24 * HOUR_MS) / HOUR_MS) as usize] += 1;
+        }
+    }
+    let open: Vec<usize> = per_hour[6..16].to_vec();
+    assert_eq!(open.iter().sum::<usize>(), per_hour.iter().sum::<usize>());
+    assert!(open.iter().all(|n| *n > 0), "{open:?}");
+    assert!(open[0] > open[2] * 2 && open[1] > open[4] * 2, "{open:?}");
+    let share = checked_in * 100 / tickets.len();
+    assert!((55..=85).contains(&share), "{share}% checked in");
+    // Mostly attendees; VIPs are few, and most among speakers and sponsors; add-ons are
+    // workshops, dinners and parking.
+    let first = |t: &Value| t["category"].as_str().map(str::to_owned);
+    let people: Vec<&Value> = tickets
+        .iter()
+        .filter(|t| t.get("mainId").and_then(Value::as_str).is_none())
+        .collect();
+    let attendees = people
+        .iter()
+        .filter(|t| first(t).as_deref() == Some("Attendee"))
+        .count();
+    assert!(
+        (60..=80).contains(&(attendees * 100 / people.len())),
+        "{attendees}"
+    );
+    let vip = |group: &[&&Value]| {
+        group.iter().filter(|t| t["isVip"] == true).count() * 100 / group.len().max(1)
+    };
+    let (stars, others): (Vec<&&Value>, Vec<&&Value>) = people
+        .iter()
+        .partition(|t| matches!(first(t).as_deref(), Some("Speaker" | "Sponsor")));
+    assert!(
+        vip(&stars) >= 20 && vip(&others) <= 6,
+        "{} {}",
+        vip(&stars),
+        vip(&others)
+    );
+    for addon in tickets
+        .iter()
+        .filter(|t| t.get("mainId").and_then(Value::as_str).is_some())
+    {
+        let category = addon["category"].as_str().unwrap();
+        assert!(
+            ["Workshop", "Gala Dinner", "Parking"].contains(&category),
+            "{category}"
+        );
     }
 }
 

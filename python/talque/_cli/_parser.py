@@ -116,12 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     _output(read)
     _connection(read)
 
-    fake = commands.add_parser(
+    from ..testing._serve import DESCRIPTION, fake_server_parser
+
+    # The same parser as `python -m talque.testing`, so both take the same options.
+    commands.add_parser(
         "fake-server",
         help="serve a fake Talque API on loopback (for tests and demos)",
-        description="Serve the bundled fake Talque Ticket API until Ctrl-C.",
+        description=DESCRIPTION,
+        parents=[fake_server_parser(add_help=False)],
     )
-    from ..testing._serve import add_arguments
-
-    add_arguments(fake)
     return parser

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 
-from ._serve import add_arguments, serve
+from ._serve import fake_server_parser, serve
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m talque.testing", description="Serve a fake Talque Ticket API on loopback."
-    )
-    add_arguments(parser)
-    return serve(parser.parse_args(argv))
+    return serve(fake_server_parser("python -m talque.testing").parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .._client import TalqueClient
@@ -146,6 +146,29 @@ class FakeServer:
         result: list[dict[str, Any]] = json.loads(text)
         return result
 
+    def edit_tickets(
+        self, patches: Mapping[str, Mapping[str, Any]], org_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Changes tickets the way an edit in Talque does, and returns them as now served.
+
+        ``patches`` maps an ``orgTicketId`` to a JSON merge patch (RFC 7386) for that
+        ticket: ``{"holder": {"email": "new@example.com"}}`` changes the holder's e-mail and
+        keeps the other holder fields; a ``None`` value removes a key. Each edited ticket's
+        ``mtime`` becomes the current time in epoch milliseconds (unless the patch sets it).
+        Tickets keep their places in the listing, so cursors stay valid and a later listing
+        (or :meth:`tickets`) shows the change. ``orgTicketId``, ``ticketId`` and ``provider``
+        cannot change. All or nothing: an unknown id raises :class:`ValueError` and edits
+        nothing.
+
+        Args:
+            patches: ``{orgTicketId: patch}``.
+            org_id: The organization (default: the main org).
+        """
+        edits = [{"orgTicketId": key, "patch": dict(patch)} for key, patch in patches.items()]
+        text = self._handle.edit_tickets_json(org_id or self.org_id, json.dumps(edits))
+        result: list[dict[str, Any]] = json.loads(text)
+        return result
+
     def requests(self, endpoint: str | None = None) -> list[dict[str, Any]]:
         """The API requests received so far, oldest first; ``endpoint`` is "list" or "read"."""
         entries: list[dict[str, Any]] = json.loads(self._handle.requests_json())
@@ -219,7 +242,8 @@ class FakeServer:
         """Injects seeded random faults on ``rate`` of the API requests (0 turns them off).
 
         Kinds: status_500, status_502, status_503, status_429 (with Retry-After 0 or 1),
-        reset, truncate and delay.
+        reset, truncate and delay (the default: all seven), and the opt-in
+        compressed_truncate (the answer gzip-encoded and cut in half).
         """
         self._handle.set_random_faults(rate, seed, list(kinds) if kinds is not None else None)
 

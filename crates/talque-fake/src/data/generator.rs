@@ -8,11 +8,6 @@
 use crate::data::ids::{permute32, push_alnum, push_base36, unique_id};
 use crate::rng::{fnv1a, mix, Rng};
 
-/// 2024-01-01T00:00:00Z in milliseconds.
-pub(super) const START_MS: u64 = 1_704_067_200_000;
-/// Two years (2024 and 2025) in milliseconds.
-pub(super) const SPAN_MS: u64 = 731 * 86_400_000;
-pub(super) const DAY_MS: u64 = 86_400_000;
 /// No add-on refers further back than this many tickets, like add-ons bought with an order.
 const ADDON_WINDOW: u64 = 50;
 /// The index of the first add-on, fixed so small organisations have one.

@@ -82,7 +82,19 @@ pub(crate) const CATEGORIES: &[&str] = &[
     "Student",
 ];
 
+/// How often each category leads a person's ticket: mostly attendees, as at a conference.
+pub(crate) const CATEGORY_WEIGHTS: [u64; 7] = [70, 6, 8, 2, 4, 2, 8];
+
+/// The categories whose holders are often VIPs.
+pub(crate) const VIP_CATEGORIES: &[&str] = &["Speaker", "Sponsor"];
+
+/// The categories of add-on tickets, which hang off a person's main ticket.
+pub(crate) const ADDON_CATEGORIES: &[&str] = &["Workshop", "Gala Dinner", "Parking"];
+
 pub(crate) const COURSES: &[&str] = &["on-site", "virtual", "hybrid"];
+
+/// Most people come in person.
+pub(crate) const COURSE_WEIGHTS: [u64; 3] = [80, 12, 8];
 
 pub(crate) const PROVIDERS: &[&str] = &["pretix", "eventbrite", "talque"];
 

@@ -3,13 +3,14 @@
 //! The first few tickets cycle through every variant of every field (see [`variant`]), so
 //! even a 25-ticket organisation shows each absent / null / present case.
 
+use crate::data::event;
 use crate::data::ext_data::{write_ext_data, EXT_DATA_WEIGHTS};
-use crate::data::generator::{
-    variant, Generator, TicketPlan, DAY_MS, SPAN_MS, START_MS, TAG_PROFILE, TAG_PURCHASER,
-};
+use crate::data::generator::{variant, Generator, TicketPlan, TAG_PROFILE, TAG_PURCHASER};
 use crate::data::ids::push_alnum;
 use crate::data::person::write_person;
-use crate::data::pools::{CATEGORIES, COURSES};
+use crate::data::pools::{
+    ADDON_CATEGORIES, CATEGORIES, CATEGORY_WEIGHTS, COURSES, COURSE_WEIGHTS, VIP_CATEGORIES,
+};
 use crate::json::Object;
 use crate::rng::Rng;
 
@@ -22,23 +23,38 @@ impl Generator {
         rng: &mut Rng,
     ) -> String {
         let index = plan.index;
-        let step = (SPAN_MS / self.count.max(1) as u64).max(1);
-        let ctime = START_MS + index as u64 * step + rng.below(step);
-        let mtime = match variant(rng, index, &[40, 60]) {
-            0 => ctime,
-            _ => ctime + rng.below(90 * DAY_MS),
-        };
+        let ctime = event::ctime(index, self.count, rng);
+        let unchanged = variant(rng, index, &[40, 60]) == 0;
         let (ticket_id, ext_order_id) = self.provider_ids(plan, rng);
-        let category_count = variant(rng, index, &[25, 50, 18, 7]);
-        let categories: Vec<&str> = pick_distinct(rng, CATEGORIES, category_count)
-            .into_iter()
-            .copied()
-            .collect();
+        // An add-on (a workshop, the dinner) is its own kind of ticket; people's tickets are
+        // mostly plain attendees, with one category, sometimes two (a speaker who attends).
+        let categories: Vec<&str> = match plan.main {
+            Some(_) => vec![ADDON_CATEGORIES[rng.below(ADDON_CATEGORIES.len() as u64) as usize]],
+            None => {
+                let count = variant(rng, index, &[3, 85, 10, 2]);
+                pick_weighted(rng, CATEGORIES, &CATEGORY_WEIGHTS, count)
+            }
+        };
         let event_count = variant(rng, index, &[10, 60, 20, 10]);
         let events = pick_distinct(rng, &self.events, event_count);
         let vendor_count = variant(rng, index, &[85, 12, 3]);
         let vendors = pick_distinct(rng, &self.vendors, vendor_count);
-        let check_ins = variant(rng, index, &[55, 30, 10, 5]);
+        let course = COURSES
+            .get(variant(rng, index, &COURSE_WEIGHTS))
+            .copied()
+            .unwrap_or("on-site");
+        // Virtual tickets never pass a door; of the others some never come, most come on one
+        // or two of the three days.
+        let days = match course {
+            "virtual" => 0,
+            _ => variant(rng, index, &[15, 45, 25, 15]),
+        };
+        let stamps = event::check_ins(days as u64, rng);
+        let mtime = event::mtime(ctime, unchanged, &stamps, rng);
+        let vip_weights = match categories.first() {
+            Some(category) if VIP_CATEGORIES.contains(category) => [65, 35],
+            _ => [97, 3],
+        };
 
         let mut t = Object::begin(out);
         t.string("orgTicketId", &self.org_ticket_id(index));
@@ -54,9 +70,8 @@ impl Generator {
         t.string_array("tickets", deprecated);
         t.string_array("categories", &categories);
         t.opt_string("category", categories.first().copied());
-        let course = COURSES.get(variant(rng, index, &[60, 25, 15]));
-        t.string("course", course.copied().unwrap_or("on-site"));
-        t.boolean("isVip", variant(rng, index, &[95, 5]) == 1);
+        t.string("course", course);
+        t.boolean("isVip", variant(rng, index, &vip_weights) == 1);
         let event_ids: Vec<&str> = events.iter().map(|(id, _)| id.as_str()).collect();
         t.string_array("eventIds", &event_ids);
         let ext_event_ids: Vec<&str> = match plan.provider {
@@ -76,10 +91,6 @@ impl Generator {
             1 => t.opt_string("extImageUrl", None),
             _ => {}
         }
-        let mut stamps: Vec<u64> = (0..check_ins)
-            .map(|_| ctime + rng.below(60 * DAY_MS))
-            .collect();
-        stamps.sort_unstable();
         let out = t.key("checkIns");
         out.push(b'[');
         for (n, stamp) in stamps.iter().enumerate() {
@@ -153,6 +164,25 @@ fn optional_string(
         1 => t.opt_string(key, None),
         _ => {}
     }
+}
+
+/// Up to `count` distinct items of `pool`, each drawn by `weights` among those not yet taken.
+fn pick_weighted<'a>(
+    rng: &mut Rng,
+    pool: &[&'a str],
+    weights: &[u64],
+    count: usize,
+) -> Vec<&'a str> {
+    let mut left = weights.to_vec();
+    let mut picked = Vec::with_capacity(count);
+    while picked.len() < count.min(pool.len()) && left.iter().any(|weight| *weight > 0) {
+        let choice = rng.weighted(&left);
+        if let (Some(item), Some(weight)) = (pool.get(choice), left.get_mut(choice)) {
+            picked.push(*item);
+            *weight = 0;
+        }
+    }
+    picked
 }
 
 /// Up to `count` distinct consecutive items of `pool`, starting at a random one.

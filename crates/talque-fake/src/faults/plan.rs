@@ -110,6 +110,9 @@ impl FaultPlan {
             RandomKind::Delay => {
                 FaultAction::Delay(Duration::from_millis(rng.range(0, MAX_RANDOM_DELAY_MS)))
             }
+            RandomKind::CompressedTruncate => {
+                FaultAction::CompressedTruncate(ContentEncoding::Gzip)
+            }
         };
         Some(Fault {
             name: kind.name(),

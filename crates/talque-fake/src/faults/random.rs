@@ -14,10 +14,14 @@ pub(crate) enum RandomKind {
     Reset,
     Truncate,
     Delay,
+    /// Opt-in (not in [`RandomKind::ALL`], so the default sequences stay as they were): the
+    /// true answer gzip-encoded and cut in half.
+    CompressedTruncate,
 }
 
 impl RandomKind {
-    pub(crate) const ALL: [RandomKind; 7] = [
+    /// Every kind a name may ask for: the defaults and the opt-in ones.
+    const KNOWN: [RandomKind; 8] = [
         Self::Status500,
         Self::Status502,
         Self::Status503,
@@ -25,7 +29,11 @@ impl RandomKind {
         Self::Reset,
         Self::Truncate,
         Self::Delay,
+        Self::CompressedTruncate,
     ];
+
+    /// The default kinds: every known one but the opt-in last.
+    pub(crate) const ALL: &'static [RandomKind] = Self::KNOWN.split_at(7).0;
 
     pub(crate) fn name(self) -> &'static str {
         match self {
@@ -36,15 +44,16 @@ impl RandomKind {
             Self::Reset => "reset",
             Self::Truncate => "truncate",
             Self::Delay => "delay",
+            Self::CompressedTruncate => "compressed_truncate",
         }
     }
 
     pub(crate) fn parse(name: &str) -> Result<Self, FakeError> {
-        Self::ALL
+        Self::KNOWN
             .into_iter()
             .find(|kind| kind.name() == name)
             .ok_or_else(|| {
-                let known: Vec<&str> = Self::ALL.iter().map(|kind| kind.name()).collect();
+                let known: Vec<&str> = Self::KNOWN.iter().map(|kind| kind.name()).collect();
                 FakeError::new(format!(
                     "unknown random fault kind {name:?}; expected one of {}",
                     known.join(", ")
