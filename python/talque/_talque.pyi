@@ -6,9 +6,9 @@ from typing import Any, final
 
 __all__ = [
     "CSV_COLUMNS",
-    "CoreClient",
     "PERSON_FIELDS",
     "TICKET_FIELDS",
+    "CoreClient",
     "CorePager",
     "FakeServerHandle",
     "TicketTable",

@@ -232,3 +232,81 @@ impl<'a> Row<'_, 'a> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::TimestampMillisecondType;
+
+    use super::super::list_batch;
+    use super::super::timefmt::push_iso_millis;
+    use super::*;
+
+    fn page(ticket: &str) -> Vec<u8> {
+        format!(r#"{{"orgId":"o","tickets":[{ticket}],"cursor":null,"more":false}}"#).into_bytes()
+    }
+
+    #[test]
+    fn the_time_range_is_the_iso_one() {
+        let (first, last) = (*MILLIS_RANGE.start(), *MILLIS_RANGE.end());
+        for (millis, fits) in [
+            (first, true),
+            (last, true),
+            (first - 1, false),
+            (last + 1, false),
+        ] {
+            assert_eq!(push_iso_millis(millis, &mut Vec::new()), fits, "{millis}");
+        }
+    }
+
+    #[test]
+    fn builds_the_schema_from_raw_tickets() {
+        let body = page(
+            r#"{"ticketId":"t1","ctime":5,"checkIns":[1,2],"holder":{"email":"a@b"},
+                "purchaser":null,"extData":{"n": 18446744073709551617},"isVip":true}"#,
+        );
+        let batch = list_batch(&body).unwrap();
+        assert_eq!(batch.schema(), arrow_schema());
+        assert_eq!(batch.num_rows(), 1);
+        let ctime = batch.column_by_name("ctime").unwrap();
+        assert_eq!(ctime.as_primitive::<TimestampMillisecondType>().value(0), 5);
+        let ext = batch.column_by_name("extData").unwrap().as_string::<i32>();
+        assert_eq!(ext.value(0), r#"{"n":18446744073709551617}"#);
+        let purchaser = batch.column_by_name("purchaser").unwrap();
+        assert!(purchaser.is_null(0));
+        let holder = batch.column_by_name("holder").unwrap().as_struct();
+        assert_eq!(holder.column(0).as_string::<i32>().value(0), "a@b");
+        assert!(holder.column(1).is_null(0));
+        assert_eq!(list_batch(&page("")).unwrap().num_rows(), 0);
+    }
+
+    #[test]
+    fn values_a_typed_column_cannot_hold_name_ticket_and_field() {
+        let cases = [
+            (
+                r#"{"ticketId":"t1","ctime":253402300800000}"#,
+                "field \"ctime\" holds 253402300800000 ms",
+            ),
+            (
+                r#"{"ticketId":"t1","checkIns":[-377705116800001]}"#,
+                "field \"checkIns\" holds",
+            ),
+            (r#"{"ticketId":"t1","mtime":1e12}"#, "not the number 1e12"),
+            (
+                r#"{"ticketId":"t1","course":"\udc00"}"#,
+                "surrogate escape \\udc00",
+            ),
+            (
+                r#"{"ticketId":"t1","holder":{"email":"\ud800x"}}"#,
+                "\"holder.email\" holds a string",
+            ),
+        ];
+        for (ticket, message) in cases {
+            let err = list_batch(&page(ticket)).unwrap_err().to_string();
+            assert!(
+                err.contains("ticket ticketId \"t1\"") && err.contains(message),
+                "{err}"
+            );
+        }
+    }
+}
