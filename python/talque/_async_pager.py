@@ -83,7 +83,8 @@ class AsyncTicketPager(PagerBase):
 
     async def to_polars(self, *, progress: bool = False) -> pl.DataFrame:
         """The remaining tickets as a polars DataFrame; ``holder`` and ``purchaser`` are structs."""
-        return await self._table("polars", progress)
+        frame: pl.DataFrame = await self._table("polars", progress)
+        return frame
 
     async def _table(self, target: str, progress: object) -> Any:
         with self._builder(target, progress) as builder:

@@ -125,8 +125,8 @@ def pandas_frame(table: pa.Table) -> pd.DataFrame:
     return table.flatten().to_pandas(types_mapper=keep_zone)
 
 
-def polars_frame(source: object) -> pl.DataFrame:
-    """The polars DataFrame of a ticket table (anything with ``__arrow_c_stream__``).
+def polars_frame(source: TicketTable) -> pl.DataFrame:
+    """The polars DataFrame of a core ticket table, read through ``__arrow_c_stream__``.
 
     Structs stay structs, lists stay lists; no pyarrow is needed.
     """

@@ -165,7 +165,8 @@ class TicketPager(PagerBase):
 
         Like :meth:`to_arrow`: ``holder`` and ``purchaser`` stay structs.
         """
-        return self._table("polars", progress)
+        frame: pl.DataFrame = self._table("polars", progress)
+        return frame
 
     def __arrow_c_stream__(self, requested_schema: object = None) -> object:
         """The Arrow PyCapsule interface: the remaining tickets as a stream of record batches.

@@ -65,7 +65,8 @@ class ReadResult(dict[str, TicketResult]):
 
     def to_polars(self, *, progress: bool = False) -> pl.DataFrame:
         """The found tickets as a polars DataFrame; ``holder``/``purchaser`` stay structs."""
-        return self._table("polars", progress)
+        frame: pl.DataFrame = self._table("polars", progress)
+        return frame
 
     def __arrow_c_stream__(self, requested_schema: object = None) -> object:
         """The Arrow PyCapsule interface: the found tickets, in request order, as a stream.
