@@ -41,17 +41,17 @@ PARAMS: dict[str, Any] = {
     "seed": 0,
 }
 QUICK_PARAMS = dict(PARAMS, tickets=20_000, parquet_tickets=50_000)
-METRICS = ("wall_s", "cpu_s", "peak_rss_kib", "json_bytes")
+METRICS = ("wall_s", "cpu_s", "peak_rss_kib", "base_rss_kib", "json_bytes")
 ORG_ID = "orgDemo0000000000001"
 
 
-def _pages(url: str, limit: int) -> Any:
-    """Every list page body, over httpx (the peers' HTTP client)."""
+def _pages(url: str, limit: int, env: Any = os.environ) -> Any:
+    """Every list page body, over httpx (the peers' HTTP client); credentials from ``env``."""
     import httpx
 
     headers = {
-        "X-TQ-CLIENT-ID": os.environ["TALQUE_CLIENT_ID"],
-        "X-TQ-SECRET": os.environ["TALQUE_SECRET"],
+        "X-TQ-CLIENT-ID": env["TALQUE_CLIENT_ID"],
+        "X-TQ-SECRET": env["TALQUE_SECRET"],
     }
     cursor = None
     with httpx.Client(base_url=url, headers=headers, timeout=30) as http:
@@ -97,6 +97,15 @@ def _json_text(ticket: dict[str, Any]) -> str | None:
     return json.dumps(ticket["extData"], ensure_ascii=False, separators=(",", ":"))
 
 
+def _rss_kib() -> int:
+    """This process's resident set size now, in KiB (Linux; 0 elsewhere)."""
+    try:
+        with open("/proc/self/status") as status:
+            return next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+    except OSError:
+        return 0
+
+
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     import talque
 
@@ -108,14 +117,14 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
 
         data = args.jsonl.read_bytes()
         schema = _json_schema()
-        start = time.perf_counter()
+        base_rss, start = _rss_kib(), time.perf_counter()
         options = pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore")
         count = pj.read_json(io.BytesIO(data), parse_options=options).num_rows
     elif args.way == "json_normalize":
         import orjson
         import pandas as pd
 
-        start = time.perf_counter()
+        base_rss, start = _rss_kib(), time.perf_counter()
         tickets: list[Any] = []
         for body in _pages(args.url, args.limit):
             json_bytes += len(body)
@@ -128,7 +137,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         from talque._frames import ticket_schema
 
         schema = ticket_schema()
-        start = time.perf_counter()
+        base_rss, start = _rss_kib(), time.perf_counter()
         with talque.TalqueClient(base_url=args.url) as client:
             with pq.ParquetWriter(args.out, schema) as writer:
                 for page in client.list(ORG_ID, limit=args.limit).pages():
@@ -140,7 +149,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             import pandas  # noqa: F401 (imported before the clock starts, as for the peers)
         if args.way in ("to_arrow", "to_pandas"):
             import pyarrow  # noqa: F401
-        start = time.perf_counter()
+        base_rss, start = _rss_kib(), time.perf_counter()
         with talque.TalqueClient(base_url=args.url) as client:
             if args.way == "parquet":
                 out = client.export(ORG_ID, args.out, format="parquet", limit=args.limit)
@@ -151,7 +160,13 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     wall = time.perf_counter() - start
     if args.jsonl is not None and args.way == "to_arrow":
         json_bytes = args.jsonl.stat().st_size
-    return {"way": args.way, "count": count, "wall_s": round(wall, 4), "json_bytes": json_bytes}
+    return {
+        "way": args.way,
+        "count": count,
+        "wall_s": round(wall, 4),
+        "json_bytes": json_bytes,
+        "base_rss_kib": base_rss,
+    }
 
 
 def child_main(argv: list[str]) -> int:
@@ -166,14 +181,14 @@ def child_main(argv: list[str]) -> int:
     return 0
 
 
-def _dump_jsonl(url: str, limit: int, path: Path) -> int:
+def _dump_jsonl(url: str, limit: int, path: Path, env: dict[str, str]) -> int:
     """The server's tickets as JSON Lines (what the read_json peer reads from memory), and
     the bytes of the list bodies that carried them."""
     import orjson
 
     received = 0
     with open(path, "wb") as file:
-        for body in _pages(url, limit):
+        for body in _pages(url, limit, env):
             received += len(body)
             for ticket in orjson.loads(body)["tickets"]:
                 file.write(orjson.dumps(ticket) + b"\n")
@@ -188,7 +203,7 @@ def _run_ways(
         tickets=tickets, latency_ms=params["latency_ms"], seed=params["seed"]
     ) as server:
         jsonl = tmp / "tickets.jsonl"
-        received = _dump_jsonl(server.url, params["limit"], jsonl)
+        received = _dump_jsonl(server.url, params["limit"], jsonl, server.env)
         for rep in range(repeat):
             for way in ways if rep % 2 == 0 else ways[::-1]:
                 argv = [
@@ -222,6 +237,12 @@ def run(repeat: int, quick: bool) -> dict[str, Any]:
         "ratio_read_json_over_to_arrow": round(med("read_json") / med("to_arrow"), 3),
         "ratio_json_normalize_over_to_pandas": round(med("json_normalize") / med("to_pandas"), 3),
         "ratio_to_arrow_rss_over_json": round(med("to_arrow", "peak_rss_kib") * 1024 / received, 3),
+        # What the conversion added to the process: peak RSS minus the RSS once the
+        # interpreter, talque and pyarrow were loaded (just before the clock started).
+        "ratio_to_arrow_added_rss_over_json": round(
+            (med("to_arrow", "peak_rss_kib") - med("to_arrow", "base_rss_kib")) * 1024 / received,
+            3,
+        ),
         "ratio_parquet_pyarrow_over_parquet": round(med("parquet_pyarrow") / med("parquet"), 3),
     }
 
@@ -248,7 +269,8 @@ def report(result: dict[str, Any]) -> str:
         f"read_json / to_arrow: {result['ratio_read_json_over_to_arrow']:.2f}x; "
         f"json_normalize / to_pandas: {result['ratio_json_normalize_over_to_pandas']:.2f}x; "
         f"to_arrow peak RSS / JSON bytes ({result['json_bytes'] / 2**20:.1f} MiB): "
-        f"{result['ratio_to_arrow_rss_over_json']:.2f}x; "
+        f"{result['ratio_to_arrow_rss_over_json']:.2f}x "
+        f"({result['ratio_to_arrow_added_rss_over_json']:.2f}x over the RSS before it); "
         f"parquet_pyarrow / parquet: {result['ratio_parquet_pyarrow_over_parquet']:.2f}x"
     )
 
