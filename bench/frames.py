@@ -203,7 +203,12 @@ def _run_ways(
         tickets=tickets, latency_ms=params["latency_ms"], seed=params["seed"]
     ) as server:
         jsonl = tmp / "tickets.jsonl"
-        received = _dump_jsonl(server.url, params["limit"], jsonl, server.env)
+        # Only the frame ways compare with the JSON bytes (and read_json reads the file).
+        received = (
+            0
+            if ways == PARQUET_WAYS
+            else _dump_jsonl(server.url, params["limit"], jsonl, server.env)
+        )
         for rep in range(repeat):
             for way in ways if rep % 2 == 0 else ways[::-1]:
                 argv = [
