@@ -20,6 +20,7 @@ from typing import Any
 import async_read
 import common
 import export_jsonl
+import frames
 import import_decode
 import list_pages
 import network
@@ -36,6 +37,7 @@ SCENARIOS = {
         import_decode,
         async_read,
         export_jsonl,
+        frames,
     )
 }
 RESULTS_DIR = common.BENCH_DIR / "results"

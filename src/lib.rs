@@ -1,6 +1,7 @@
 //! `talque._talque`: the PyO3 bindings. This file only wires the modules together.
 
 mod aio_runtime;
+mod arrow_table;
 mod awaitable;
 mod client;
 mod errors;
@@ -12,9 +13,11 @@ mod gc_pause;
 mod json;
 mod logging;
 mod pager;
+mod parquet;
 mod prefetch;
 mod read;
 mod runtime;
+mod schema;
 mod wait;
 
 use pyo3::prelude::*;
@@ -27,16 +30,23 @@ fn _talque(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<pager::CorePager>()?;
     m.add_class::<fake::FakeServerHandle>()?;
     m.add_class::<export::TicketWriter>()?;
-    // A tuple, so the one column list cannot be changed from Python.
+    m.add_class::<arrow_table::TicketTable>()?;
+    // Tuples, so the one schema cannot be changed from Python.
     m.add(
         "CSV_COLUMNS",
-        PyTuple::new(m.py(), talque_core::CSV_COLUMNS)?,
+        PyTuple::new(m.py(), talque_core::csv_columns())?,
     )?;
     // The fake server's launcher options, defined once in the fake crate.
     m.add(
         "FAKE_SERVER_OPTIONS_JSON",
         talque_fake::launch::options_json(),
     )?;
+    m.add("TICKET_FIELDS", schema::ticket_fields(m.py())?)?;
+    m.add(
+        "PERSON_FIELDS",
+        PyTuple::new(m.py(), talque_core::schema::PERSON_FIELDS)?,
+    )?;
+    m.add_function(wrap_pyfunction!(parquet::merge_parquet_parts, m)?)?;
     m.add_function(wrap_pyfunction!(json::decode_list_page, m)?)?;
     Ok(())
 }

@@ -7,17 +7,20 @@
 //! Python code may run: a thread waiting on the lock while holding the GIL would deadlock
 //! with a fetching thread that needs the GIL.
 
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use talque_core::{Client, Error as CoreError, EventSink, ListPage, ListRequest, PageCursor};
 
+use crate::arrow_table::TicketTable;
 use crate::awaitable::{spawn_awaitable, IntoPython};
 use crate::client::ClientCell;
 use crate::errors::TalqueErr;
 use crate::export::TicketWriter;
 use crate::json::parse_body;
+use crate::parquet;
 use crate::prefetch::Prefetch;
 use crate::wait::run_blocking;
 
@@ -183,6 +186,31 @@ impl IntoPython for Option<FetchedPage> {
     }
 }
 
+/// A fetched page on its way into a `TicketTable`, for an awaiting Python task.
+struct BatchedPage {
+    fetched: FetchedPage,
+    table: Py<TicketTable>,
+}
+
+impl IntoPython for Option<BatchedPage> {
+    fn into_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        let Some(BatchedPage { fetched, table }) = self else {
+            return Ok(py.None().into_bound(py));
+        };
+        let FetchedPage {
+            fetch,
+            page,
+            client,
+        } = fetched;
+        let table = table.get();
+        let rows = fetch.deliver_with(py, &page, client, |py| {
+            py.detach(|| table.add_page(&page.body))
+                .map_err(|err| PyErr::from(TalqueErr(err)))
+        })?;
+        Ok(rows.into_pyobject(py)?.into_any())
+    }
+}
+
 #[pyclass(frozen, module = "talque._talque")]
 pub struct CorePager {
     cell: Arc<ClientCell>,
@@ -209,6 +237,33 @@ impl CorePager {
                 fetches: 0,
             })),
         }
+    }
+}
+
+impl CorePager {
+    /// Fetches the next page and hands its body to `consume` without the GIL; the cursor
+    /// advances only once `consume` succeeded. None when the listing is complete.
+    fn consume_next_page<E: Send>(
+        &self,
+        py: Python<'_>,
+        consume: impl FnOnce(&[u8]) -> Result<usize, E> + Send,
+    ) -> PyResult<Option<usize>>
+    where
+        PyErr: From<E>,
+    {
+        let Some((fetch, source)) = Fetch::begin(&self.state)? else {
+            return Ok(None);
+        };
+        let client = self.cell.get()?;
+        let fetcher = client.clone();
+        let page = run_blocking(py, move |events| async move {
+            source.fetch(&fetcher, events).await
+        })?;
+        fetch
+            .deliver_with(py, &page, client, |py| {
+                py.detach(|| consume(&page.body)).map_err(PyErr::from)
+            })
+            .map(Some)
     }
 }
 
@@ -252,20 +307,24 @@ impl CorePager {
     ) -> PyResult<Option<usize>> {
         let writer = writer.get();
         writer.check_open()?;
-        let Some((fetch, source)) = Fetch::begin(&self.state)? else {
-            return Ok(None);
-        };
-        let client = self.cell.get()?;
-        let fetcher = client.clone();
-        let page = run_blocking(py, move |events| async move {
-            source.fetch(&fetcher, events).await
-        })?;
-        fetch
-            .deliver_with(py, &page, client, |py| {
-                py.detach(|| writer.write_page(&page.body))
-                    .map_err(PyErr::from)
-            })
-            .map(Some)
+        self.consume_next_page(py, |body| writer.write_page(body))
+    }
+
+    /// Fetches the next page and appends its tickets to `table` as one Arrow record batch,
+    /// built without the GIL; returns their number, or None when the listing is complete.
+    fn add_next_batch(
+        &self,
+        py: Python<'_>,
+        table: &Bound<'_, TicketTable>,
+    ) -> PyResult<Option<usize>> {
+        let table = table.get();
+        self.consume_next_page(py, |body| table.add_page(body).map_err(TalqueErr))
+    }
+
+    /// Fetches the next page and writes it as one Parquet part file at `path`, without
+    /// the GIL; returns the number of tickets, or None when the listing is complete.
+    fn write_parquet_part(&self, py: Python<'_>, path: PathBuf) -> PyResult<Option<usize>> {
+        self.consume_next_page(py, |body| parquet::write_part(body, &path))
     }
 
     /// Ends the fetch in progress without waiting for its Rust future to be dropped.
@@ -274,6 +333,30 @@ impl CorePager {
     /// fetch can start at once; the abandoned fetch never advances the cursor.
     fn abandon_fetch(&self) {
         lock(&self.state).fetching = None;
+    }
+
+    /// Like `add_next_batch`, as an awaitable for asyncio.
+    fn add_next_batch_async<'py>(
+        &self,
+        py: Python<'py>,
+        table: Py<TicketTable>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let started = Fetch::begin(&self.state)?;
+        let client = self.cell.get()?;
+        spawn_awaitable(py, move |events| async move {
+            let Some((fetch, source)) = started else {
+                return Ok(None);
+            };
+            let page = source.fetch(&client, events).await?;
+            Ok(Some(BatchedPage {
+                fetched: FetchedPage {
+                    fetch,
+                    page,
+                    client,
+                },
+                table,
+            }))
+        })
     }
 
     /// Like `next_page`, as an awaitable for asyncio.

@@ -223,3 +223,50 @@ def test_bad_export_arguments_fail_before_sending(
         client.export(server.org_id, None)  # type: ignore[arg-type]
     assert server.requests() == []
     assert list(tmp_path.iterdir()) == []
+
+
+# Installs an import hook under which pyarrow (and pandas, polars) cannot be imported, as on
+# a base install, then runs the code that follows it.
+_NO_PYARROW = """
+import sys
+class Blocker:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("pyarrow", "pandas", "polars"):
+            raise ImportError(f"{name} is blocked")
+        return None
+sys.meta_path.insert(0, Blocker())
+"""
+
+
+def test_parquet_needs_no_pyarrow(server: FakeServer, tmp_path: Path) -> None:
+    by_api, by_cli = tmp_path / "api.parquet", tmp_path / "cli.parquet"
+    code = _NO_PYARROW + (
+        "import runpy, talque\n"
+        f"with talque.TalqueClient(base_url={server.url!r}) as client:\n"
+        f"    client.export({server.org_id!r}, {str(by_api)!r}, format='parquet', limit=300)\n"
+        f"sys.argv = ['talque', 'list', {server.org_id!r}, '--format', 'parquet',"
+        f" '-o', {str(by_cli)!r}, '-q']\n"
+        "try:\n"
+        "    runpy.run_module('talque', run_name='__main__')\n"
+        "except SystemExit as exit:\n"
+        "    assert not exit.code, exit.code\n"
+        "assert 'pyarrow' not in sys.modules\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=cli_env(server),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    ids = [ticket["ticketId"] for ticket in server.tickets()]
+    for output in (by_api, by_cli):
+        table = pq.read_table(output)
+        assert table.column("ticketId").to_pylist() == ids
+        assert str(table.schema.field("ctime").type) == "timestamp[ms, tz=UTC]"
+    # Written by the core: zstd, in row groups larger than a page.
+    metadata = pq.ParquetFile(by_api).metadata
+    assert metadata.row_group(0).column(0).compression == "ZSTD"
+    assert metadata.num_row_groups == 1 and metadata.row_group(0).num_rows == 1000

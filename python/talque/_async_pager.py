@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+from collections.abc import AsyncIterator, Awaitable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._frames import pandas_frame, polars_frame
 from ._pager import PagerBase
 from ._types import Ticket, TicketPage
 
@@ -40,14 +39,17 @@ class AsyncTicketPager(PagerBase):
             yield page
 
     async def _next_page(self) -> TicketPage | None:
+        page: TicketPage | None = await self._fetch(self._core.next_page_async())
+        return page
+
+    async def _fetch(self, fetch: Awaitable[_T]) -> _T:
         try:
-            page: TicketPage | None = await self._core.next_page_async()
+            return await fetch
         except asyncio.CancelledError:
             # The Rust side drops the request a moment later, on its own thread; release the
             # pager now so the next fetch need not wait. Nothing advanced: resume is exact.
             self._core.abandon_fetch()
             raise
-        return page
 
     def __aiter__(self) -> AsyncIterator[Ticket]:
         return self._tickets()
@@ -70,22 +72,29 @@ class AsyncTicketPager(PagerBase):
     async def to_arrow(self, *, progress: bool = False) -> pa.Table:
         """The remaining tickets as a ``pyarrow.Table``: see :meth:`talque.TicketPager.to_arrow`.
 
-        Each page is converted on the event loop as it arrives (a few milliseconds a page).
+        The Rust core converts each page to an Arrow record batch as it arrives.
         """
-        return await self._table("arrow", progress)
+        result: pa.Table = await self._table("arrow", progress)
+        return result
 
     async def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
         """The remaining tickets as a pandas DataFrame, structs flattened (``holder.email``)."""
-        return pandas_frame(await self._table("pandas", progress))
+        return await self._table("pandas", progress)
 
     async def to_polars(self, *, progress: bool = False) -> pl.DataFrame:
         """The remaining tickets as a polars DataFrame; ``holder`` and ``purchaser`` are structs."""
-        return polars_frame(await self._table("polars", progress))
+        frame: pl.DataFrame = await self._table("polars", progress)
+        return frame
 
-    async def _table(self, target: str, progress: object) -> pa.Table:
+    async def _table(self, target: str, progress: object) -> Any:
         with self._builder(target, progress) as builder:
             if self._head is not None:
                 builder.add(self._rest())
-            async for page in self.pages():
-                builder.add(page["tickets"])
-        return builder.table()
+            while (
+                count := await self._fetch(self._core.add_next_batch_async(builder.table))
+            ) is not None:
+                builder.added(count)
+        return builder.result()
+
+
+_T = TypeVar("_T")

@@ -1,8 +1,8 @@
 """Where exported pages go: a JSONL/CSV file written by the Rust core, or Parquet parts.
 
 JSON Lines and CSV pages go from the network to the file inside the Rust core (no Python
-object per ticket). Parquet needs Arrow: each page becomes one part file, written whole and
-renamed into place, and the finished export merges the parts into one file.
+object per ticket). Parquet too is written by the core (no pyarrow needed): each page becomes
+one part file, written whole and renamed into place, and the finished export merges them.
 """
 
 from __future__ import annotations
@@ -13,14 +13,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ._export_state import Checkpoint, replace_durably
-from ._extras import require
-from ._talque import TicketWriter
+from ._talque import TicketWriter, merge_parquet_parts
 
 __all__ = ["FileSink", "ParquetSink", "Sink"]
-
-# Parts are merged into row groups of about this many rows: large enough for efficient
-# columnar reads, small enough that merging holds little in memory.
-_ROW_GROUP_ROWS = 64 * 1024
 
 
 class Sink(Protocol):
@@ -61,19 +56,15 @@ class FileSink:
         self._writer.close()
 
 
-def import_pyarrow() -> Any:
-    require("pyarrow.parquet", needed_by="Parquet output", extra="arrow")
-    return require("pyarrow", needed_by="Parquet output")
-
-
 class ParquetSink:
-    """One Parquet part file per page in a partial folder, merged when the export ends."""
+    """One Parquet part file per page in a partial folder, merged when the export ends.
+
+    The Rust core writes the parts and merges them (no pyarrow needed). A Parquet file
+    cannot be appended to, since its footer indexes every row group, so the checkpoint
+    counts complete parts instead: resuming is exact, and the merge writes large row groups.
+    """
 
     def __init__(self, folder: Path, *, parts: int) -> None:
-        self._pa = import_pyarrow()
-        from ._frames import tickets_to_batch
-
-        self._to_batch = tickets_to_batch
         self._folder = folder
         self._parts = parts
         folder.mkdir(exist_ok=True)
@@ -92,18 +83,15 @@ class ParquetSink:
         return self._folder / f"part-{index:08d}.parquet"
 
     def write_next_page(self, core_pager: Any) -> int | None:
-        page = core_pager.next_page()
-        if page is None:
-            return None
-        tickets = page["tickets"]
-        if tickets:
-            table = self._pa.Table.from_batches([self._to_batch(tickets)])
-            part = self._part(self._parts)
-            tmp = part.with_suffix(".tmp")
-            self._pa.parquet.write_table(table, tmp)
+        part = self._part(self._parts)
+        tmp = part.with_suffix(".tmp")
+        written: int | None = core_pager.write_parquet_part(tmp)
+        if written:
             os.replace(tmp, part)
             self._parts += 1
-        return len(tickets)
+        elif tmp.exists():
+            tmp.unlink()
+        return written
 
     def mark(self, checkpoint: Checkpoint) -> None:
         checkpoint.parts = self._parts
@@ -111,23 +99,8 @@ class ParquetSink:
     def finish(self, output: Path | None) -> None:
         if output is None:
             raise ValueError("a Parquet export needs an output path")
-        pq = self._pa.parquet
-        schema = self._to_batch([]).schema
         merged = self._folder / "merged.tmp"
-        pending: list[Any] = []
-        rows = 0
-        with pq.ParquetWriter(merged, schema) as writer:
-            for index in range(self._parts):
-                table = pq.read_table(self._part(index), schema=schema)
-                pending.append(table)
-                rows += table.num_rows
-                if rows >= _ROW_GROUP_ROWS:
-                    writer.write_table(self._pa.concat_tables(pending))
-                    pending, rows = [], 0
-            if pending:
-                writer.write_table(self._pa.concat_tables(pending))
-        with open(merged, "rb") as done:
-            os.fsync(done.fileno())
+        merge_parquet_parts([self._part(index) for index in range(self._parts)], merged)
         replace_durably(merged, output)
         shutil.rmtree(self._folder)
 

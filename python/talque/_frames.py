@@ -1,11 +1,14 @@
-"""Tickets as Arrow tables, pandas and polars DataFrames: one fixed schema, a page at a time.
+"""Tickets as Arrow tables, pandas and polars DataFrames: the core's fixed schema.
 
-The schema is explicit, never inferred from the data, so every listing (an empty one too)
-has the same columns with the same types. ``ctime``, ``mtime`` and ``checkIns`` become
-``timestamp[ms, tz=UTC]``; ``holder`` and ``purchaser`` stay structs (pandas gets them
-flattened to ``holder.email``, ... by :func:`pandas_frame`); ``extData`` is the compact JSON
-text of whatever JSON value the ticket carries (null when the key is absent). Ticket fields
-that the schema does not know (added by the API later) are left out.
+The record batches are built in the Rust core, straight from each page's bytes and without
+the GIL (``talque._talque.TicketTable``), and leave it through the Arrow PyCapsule interface
+(``__arrow_c_stream__``), so pyarrow, polars and DuckDB take them without a copy. The schema
+is the core's (``talque._talque.TICKET_FIELDS``), never inferred from the data: every
+listing (an empty one too) has the same columns with the same types. ``ctime``, ``mtime``
+and ``checkIns`` are ``timestamp[ms, tz=UTC]``; ``holder`` and ``purchaser`` are structs
+(pandas gets them flattened to ``holder.email``, ...); ``extData`` is the compact JSON text
+of whatever JSON value the ticket carries (null when the key is absent). Ticket fields the
+schema does not know (added by the API later) are left out.
 
 pyarrow, pandas and polars are imported only inside the functions here, so
 ``import talque`` does not load them (see ``_extras.py``).
@@ -14,12 +17,12 @@ pyarrow, pandas and polars are imported only inside the functions here, so
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._exceptions import InvalidResponseError
 from ._extras import require
 from ._progress import Progress
+from ._talque import PERSON_FIELDS, TICKET_FIELDS, TicketTable
 from ._types import Ticket
 
 if TYPE_CHECKING:
@@ -27,86 +30,26 @@ if TYPE_CHECKING:
     import polars as pl
     import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
 
-__all__ = [
-    "PERSON_FIELDS",
-    "TICKET_COLUMNS",
-    "TableBuilder",
-    "pandas_frame",
-    "polars_frame",
-    "ticket_schema",
-    "tickets_to_batch",
-]
+__all__ = ["PERSON_FIELDS", "TICKET_FIELDS", "TableBuilder", "ticket_schema"]
 
-# Column kinds: how a ticket's JSON value becomes an Arrow value.
-_TEXT = "text"
-_TIME = "time"
-_FLAG = "flag"
-_TEXTS = "texts"
-_TIMES = "times"
-_PERSON = "person"
-_JSON = "json"
-
-# The columns, in order: the ticket's key and its kind. Every column is nullable, so a ticket
-# that lacks a documented key still converts (to a null) rather than failing an export.
-TICKET_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("orgTicketId", _TEXT),
-    ("ticketId", _TEXT),
-    ("provider", _TEXT),
-    ("ctime", _TIME),
-    ("mtime", _TIME),
-    ("isTest", _FLAG),
-    ("course", _TEXT),
-    ("category", _TEXT),
-    ("categories", _TEXTS),
-    ("tickets", _TEXTS),
-    ("isVip", _FLAG),
-    ("eventIds", _TEXTS),
-    ("extEventIds", _TEXTS),
-    ("vendorIds", _TEXTS),
-    ("extVendorIds", _TEXTS),
-    ("extImageUrl", _TEXT),
-    ("checkIns", _TIMES),
-    ("isCheckInReset", _FLAG),
-    ("mainId", _TEXT),
-    ("purchaseOrderId", _TEXT),
-    ("extPurchaseOrderId", _TEXT),
-    ("extSurveyId", _TEXT),
-    ("holder", _PERSON),
-    ("purchaser", _PERSON),
-    ("extData", _JSON),
-)
-
-# The fields of the holder and purchaser structs, in order (talque.Holder).
-PERSON_FIELDS = ("email", "firstName", "lastName", "companyName", "jobTitle", "extUserId", "locale")
-
-# The Python type a list or struct column's values must have: pyarrow would otherwise turn
-# the string "abc" into the list ["a", "b", "c"] without complaint.
-_CONTAINER: dict[str, tuple[type, str]] = {
-    _TEXTS: (list, "array"),
-    _TIMES: (list, "array"),
-    _PERSON: (dict, "object"),
+# The packages each target needs, in the order they are checked.
+_NEEDS = {
+    "arrow": ("pyarrow",),
+    "pandas": ("pyarrow", "pandas"),
+    "polars": ("polars",),
+    # An `__arrow_c_stream__` capsule for any consumer: no package needed.
+    "stream": (),
 }
 
 _schema: Any = None
 
 
 def ticket_schema() -> pa.Schema:
-    """The Arrow schema of a ticket table (built once, on first use)."""
+    """The Arrow schema of a ticket table, as the core builds it (read once, on first use)."""
     global _schema
     if _schema is None:
         pa = require("pyarrow", needed_by="the ticket schema", extra="arrow")
-        time = pa.timestamp("ms", tz="UTC")
-        person = pa.struct([(name, pa.string()) for name in PERSON_FIELDS])
-        types = {
-            _TEXT: pa.string(),
-            _TIME: time,
-            _FLAG: pa.bool_(),
-            _TEXTS: pa.list_(pa.string()),
-            _TIMES: pa.list_(time),
-            _PERSON: person,
-            _JSON: pa.string(),
-        }
-        _schema = pa.schema([pa.field(name, types[kind]) for name, kind in TICKET_COLUMNS])
+        _schema = pa.table(TicketTable()).schema
     return _schema
 
 
@@ -117,99 +60,43 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _json_text(ticket: Ticket) -> str | None:
-    if "extData" not in ticket:
-        return None
-    # Python ints are exact at any size, so ids beyond 2**53 survive the round trip.
-    return json.dumps(ticket["extData"], ensure_ascii=False, separators=(",", ":"))
-
-
-def _column_values(tickets: Sequence[Ticket], name: str, kind: str) -> list[Any]:
-    if kind == _JSON:
-        return [_json_text(ticket) for ticket in tickets]
-    values = [ticket.get(name) for ticket in tickets]
-    if kind in _CONTAINER:
-        container, json_name = _CONTAINER[kind]
-        for ticket, value in zip(tickets, values):
-            if value is not None and not isinstance(value, container):
-                raise _bad_value(ticket, name, value, f"expected a JSON {json_name} or null")
-    return values
-
-
-def _bad_value(ticket: Ticket, name: str, value: object, why: str) -> InvalidResponseError:
-    shown = repr(value)
-    if len(shown) > 80:
-        shown = shown[:77] + "..."
-    ticket_id = ticket.get("ticketId") if isinstance(ticket, dict) else None
-    return InvalidResponseError(
-        f"ticket {ticket_id!r}: field {name!r} cannot be converted ({why}): {shown}"
-    )
-
-
-def tickets_to_batch(tickets: Sequence[Ticket]) -> pa.RecordBatch:
-    """Converts ticket dicts to one Arrow record batch with :func:`ticket_schema`.
-
-    Raises:
-        InvalidResponseError: a ticket's value has a type the schema cannot hold (a string
-            ``ctime``, say); the message names the ticket and the field.
-    """
-    pa = require("pyarrow", needed_by="tickets_to_batch()", extra="arrow")
-    schema = ticket_schema()
-    arrays = []
-    for field, (name, kind) in zip(schema, TICKET_COLUMNS):
-        values = _column_values(tickets, name, kind)
-        try:
-            arrays.append(pa.array(values, type=field.type))
-        except (pa.ArrowException, OverflowError, UnicodeError, TypeError, ValueError):
-            raise _first_bad_value(pa, tickets, values, name, field.type) from None
-    return pa.RecordBatch.from_arrays(arrays, schema=schema)
-
-
-def _first_bad_value(
-    pa: Any, tickets: Sequence[Ticket], values: list[Any], name: str, type_: Any
-) -> InvalidResponseError:
-    """Finds the value that failed a column's conversion, for an error that points at it."""
-    for ticket, value in zip(tickets, values):
-        try:
-            pa.array([value], type=type_)
-        except (pa.ArrowException, OverflowError, UnicodeError, TypeError, ValueError) as err:
-            return _bad_value(ticket, name, value, f"to {type_}: {err}")
-    return InvalidResponseError(f"field {name!r} cannot be converted to {type_}")
-
-
 class TableBuilder:
-    """Collects tickets a chunk (a page) at a time into record batches, then one table.
+    """Collects tickets into a core ``TicketTable``, a page (one record batch) at a time.
 
-    Construction imports pyarrow and the ``target`` package (``"arrow"``, ``"pandas"`` or
-    ``"polars"``) and starts the progress bar, so a missing extra fails before anything is
-    fetched. Each chunk becomes a record batch at once, so a large listing never holds all
-    its ticket dicts and the table together. Use as a context manager: the bar closes on
-    errors too.
+    Construction imports the packages ``target`` (``"arrow"``, ``"pandas"`` or ``"polars"``)
+    needs and starts the progress bar, so a missing extra fails before anything is fetched.
+    Use as a context manager: the bar closes on errors too.
     """
 
     def __init__(self, target: str, *, progress: object, total: int | None, desc: str) -> None:
-        method = f"to_{target}()"
-        require("pyarrow", needed_by=method, extra=target)
-        if target != "arrow":
-            require(target, needed_by=method)
+        for package in _NEEDS[target]:
+            require(package, needed_by=f"to_{target}()", extra=target)
+        self._target = target
         self._progress = Progress(progress, total=total, desc=desc)
-        self._batches: list[Any] = []
+        self.table = TicketTable()
+
+    def added(self, count: int) -> None:
+        """Counts tickets the core added to :attr:`table` directly."""
+        self._progress.update(count)
 
     def add(self, tickets: Sequence[Ticket]) -> None:
+        """Adds ticket dicts (a partly consumed page, or a read's results).
+
+        They travel as JSON text, which keeps integers of any size exact. A lone surrogate
+        (which UTF-8 cannot hold) becomes its ``\\udXXX`` escape, which the core refuses
+        with a clear error naming the ticket and the field.
+        """
         if tickets:
-            self._batches.append(tickets_to_batch(tickets))
-            self._progress.update(len(tickets))
+            body = json.dumps({"tickets": list(tickets)}, ensure_ascii=False, separators=(",", ":"))
+            self.added(self.table.add_json(body.encode("utf-8", "backslashreplace")))
 
-    def add_all(self, chunks: Iterable[Sequence[Ticket]]) -> None:
-        for chunk in chunks:
-            self.add(chunk)
-
-    def table(self) -> pa.Table:
-        """The table of every ticket added, with the full schema even when there were none."""
-        pa = require("pyarrow", needed_by="to_arrow()", extra="arrow")
-        table = pa.Table.from_batches(self._batches, schema=ticket_schema())
-        self._batches = []
-        return table
+    def result(self) -> Any:
+        """The table or DataFrame of every ticket added, with every column even if empty."""
+        if self._target == "polars":
+            return polars_frame(self.table)
+        pa = require("pyarrow", needed_by=f"to_{self._target}()", extra=self._target)
+        table = pa.table(self.table)
+        return pandas_frame(table) if self._target == "pandas" else table
 
     def __enter__(self) -> TableBuilder:
         self._progress.__enter__()
@@ -222,15 +109,27 @@ class TableBuilder:
 def pandas_frame(table: pa.Table) -> pd.DataFrame:
     """The pandas DataFrame of a ticket table: structs flattened to ``holder.email``, ...
 
-    Timestamps keep their unit and zone (``datetime64[ms, UTC]``); list columns hold arrays.
+    Timestamps keep their unit and zone (``datetime64[ms, UTC]``). List columns hold
+    arrays; ``checkIns`` is an Arrow-backed list column (``pd.ArrowDtype``), because a NumPy
+    array cannot carry a time zone: ``frame["checkIns"].explode()`` stays UTC-aware.
     """
-    return table.flatten().to_pandas()
+    import pandas as pd
+
+    pa = require("pyarrow", needed_by="to_pandas()", extra="pandas")
+
+    def keep_zone(arrow_type: Any) -> Any:
+        if pa.types.is_list(arrow_type) and pa.types.is_timestamp(arrow_type.value_type):
+            return pd.ArrowDtype(arrow_type)
+        return None
+
+    return table.flatten().to_pandas(types_mapper=keep_zone)
 
 
-def polars_frame(table: pa.Table) -> pl.DataFrame:
-    """The polars DataFrame of a ticket table: structs stay structs, lists stay lists."""
+def polars_frame(source: TicketTable) -> pl.DataFrame:
+    """The polars DataFrame of a core ticket table, read through ``__arrow_c_stream__``.
+
+    Structs stay structs, lists stay lists; no pyarrow is needed.
+    """
     import polars as pl
 
-    frame = pl.from_arrow(table)
-    assert isinstance(frame, pl.DataFrame)
-    return frame
+    return pl.DataFrame(source)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from . import _html
-from ._frames import TableBuilder, pandas_frame, polars_frame
+from ._frames import TableBuilder
 from ._types import Ticket, TicketPage
 
 if TYPE_CHECKING:
@@ -133,10 +133,11 @@ class TicketPager(PagerBase):
     def to_arrow(self, *, progress: bool = False) -> pa.Table:
         """The remaining tickets as a ``pyarrow.Table`` with talque's fixed ticket schema.
 
-        Consumes the pager (from where iteration stopped), converting each page as it
-        arrives. ``holder`` and ``purchaser`` are structs, timestamps ``timestamp[ms, UTC]``,
-        ``extData`` compact JSON text; fields the schema does not know are dropped. An
-        empty listing gives an empty table with every column.
+        Consumes the pager (from where iteration stopped); the Rust core converts each page
+        to an Arrow record batch as it arrives, without the GIL. ``holder`` and
+        ``purchaser`` are structs, timestamps ``timestamp[ms, UTC]``, ``extData`` compact
+        JSON text; fields the schema does not know are dropped. An empty listing gives an
+        empty table with every column.
 
         Args:
             progress: Show a ``tqdm.auto`` bar counting tickets (needs ``talque[progress]``).
@@ -147,28 +148,43 @@ class TicketPager(PagerBase):
             TalqueError: a page failed. The tickets converted so far are not returned;
                 :attr:`cursor` points at the failed page.
         """
-        return self._table("arrow", progress)
+        result: pa.Table = self._table("arrow", progress)
+        return result
 
     def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
         """The remaining tickets as a pandas DataFrame (needs ``talque[pandas]``).
 
         Like :meth:`to_arrow`, with ``holder`` and ``purchaser`` flattened into
-        ``holder.email``, ``holder.firstName``, ... columns and timestamps as
-        ``datetime64[ms, UTC]``.
+        ``holder.email``, ``holder.firstName``, ... columns, timestamps as
+        ``datetime64[ms, UTC]`` and ``checkIns`` a list column of UTC timestamps.
         """
-        return pandas_frame(self._table("pandas", progress))
+        return self._table("pandas", progress)
 
     def to_polars(self, *, progress: bool = False) -> pl.DataFrame:
-        """The remaining tickets as a polars DataFrame (needs ``talque[polars]``).
+        """The remaining tickets as a polars DataFrame (needs ``talque[polars]``, not pyarrow).
 
         Like :meth:`to_arrow`: ``holder`` and ``purchaser`` stay structs.
         """
-        return polars_frame(self._table("polars", progress))
+        frame: pl.DataFrame = self._table("polars", progress)
+        return frame
 
-    def _table(self, target: str, progress: object) -> pa.Table:
+    def __arrow_c_stream__(self, requested_schema: object = None) -> object:
+        """The Arrow PyCapsule interface: the remaining tickets as a stream of record batches.
+
+        ``pyarrow.table(pager)``, ``polars.DataFrame(pager)`` and DuckDB read the pager
+        directly. Like :meth:`to_arrow`, it consumes the pager, fetching every page first.
+        """
+        return self._collect(TableBuilder("stream", progress=False, total=None, desc=""))
+
+    def _table(self, target: str, progress: object) -> Any:
         with self._builder(target, progress) as builder:
-            if self._head is not None:
-                builder.add(self._rest())
-            for page in self.pages():
-                builder.add(page["tickets"])
-        return builder.table()
+            self._collect(builder)
+        return builder.result()
+
+    def _collect(self, builder: TableBuilder) -> Any:
+        """Adds the remaining tickets to ``builder``; returns the table's stream capsule."""
+        if self._head is not None:
+            builder.add(self._rest())
+        while (count := self._core.add_next_batch(builder.table)) is not None:
+            builder.added(count)
+        return builder.table.__arrow_c_stream__()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import _html
-from ._frames import TableBuilder, pandas_frame, polars_frame
+from ._frames import TableBuilder
 from ._types import Ticket, TicketResult
 
 if TYPE_CHECKING:
@@ -56,26 +56,40 @@ class ReadResult(dict[str, TicketResult]):
         The schema is :meth:`talque.TicketPager.to_arrow`'s; ids that were not found have
         no row. ``progress`` shows a ``tqdm.auto`` bar counting tickets.
         """
-        return self._table("arrow", progress)
+        result: pa.Table = self._table("arrow", progress)
+        return result
 
     def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
         """The found tickets as a pandas DataFrame, ``holder``/``purchaser`` flattened."""
-        return pandas_frame(self._table("pandas", progress))
+        return self._table("pandas", progress)
 
     def to_polars(self, *, progress: bool = False) -> pl.DataFrame:
         """The found tickets as a polars DataFrame; ``holder``/``purchaser`` stay structs."""
-        return polars_frame(self._table("polars", progress))
+        frame: pl.DataFrame = self._table("polars", progress)
+        return frame
+
+    def __arrow_c_stream__(self, requested_schema: object = None) -> object:
+        """The Arrow PyCapsule interface: the found tickets, in request order, as a stream.
+
+        ``pyarrow.table(result)``, ``polars.DataFrame(result)`` and DuckDB read it directly.
+        """
+        builder = TableBuilder("stream", progress=False, total=None, desc="")
+        self._fill(builder, self._tickets())
+        return builder.table.__arrow_c_stream__()
 
     def _tickets(self) -> list[Ticket]:
         found = (value.get("model") for value in self.values() if value.get("success"))
         return [model for model in found if model is not None]
 
-    def _table(self, target: str, progress: object) -> pa.Table:
+    def _table(self, target: str, progress: object) -> Any:
         tickets = self._tickets()
         with TableBuilder(target, progress=progress, total=len(tickets), desc=self.org_id) as b:
-            for start in range(0, len(tickets), _CHUNK):
-                b.add(tickets[start : start + _CHUNK])
-        return b.table()
+            self._fill(b, tickets)
+        return b.result()
+
+    def _fill(self, builder: TableBuilder, tickets: list[Ticket]) -> None:
+        for start in range(0, len(tickets), _CHUNK):
+            builder.add(tickets[start : start + _CHUNK])
 
     def _repr_html_(self) -> str:
         """Jupyter's view: counts and the first results, from memory (no request)."""

@@ -7,12 +7,16 @@ from typing import Any, final
 __all__ = [
     "CSV_COLUMNS",
     "FAKE_SERVER_OPTIONS_JSON",
+    "PERSON_FIELDS",
+    "TICKET_FIELDS",
     "CoreClient",
     "CorePager",
     "FakeServerHandle",
+    "TicketTable",
     "TicketWriter",
     "__version__",
     "decode_list_page",
+    "merge_parquet_parts",
 ]
 
 __version__: str
@@ -24,7 +28,36 @@ Defined once in ``crates/talque-fake/src/launch.rs``.
 """
 
 CSV_COLUMNS: tuple[str, ...]
-"""The columns of a CSV export, in order (the header row)."""
+"""The columns of a CSV export, in order (the header row), derived from ``TICKET_FIELDS``."""
+
+TICKET_FIELDS: tuple[tuple[str, str], ...]
+"""The core's ticket schema: each documented field's JSON key and kind, in column order.
+
+Kinds: ``"text"``, ``"time"`` (epoch ms), ``"flag"``, ``"texts"`` (array of strings),
+``"times"`` (array of epoch ms), ``"person"`` (an object of ``PERSON_FIELDS``), ``"json"``.
+CSV columns, the Arrow and Parquet schemas and the TypedDicts derive from it.
+"""
+
+PERSON_FIELDS: tuple[str, ...]
+"""The string fields of a holder or purchaser, in order."""
+
+def merge_parquet_parts(parts: list[os.PathLike[str]], output: os.PathLike[str]) -> int:
+    """Merges Parquet part files, in order, into one zstd file at ``output``; its row count."""
+
+@final
+class TicketTable:
+    """Arrow record batches of the ticket schema, built by the core, one per page."""
+
+    def __new__(cls) -> TicketTable: ...
+    @property
+    def num_rows(self) -> int:
+        """The number of tickets (rows) in the table."""
+
+    def add_json(self, body: bytes) -> int:
+        """Appends the tickets of ``body``, JSON ``{"tickets": [...]}``; their number."""
+
+    def __arrow_c_stream__(self, requested_schema: object = None) -> object:
+        """The Arrow PyCapsule stream of the table's batches (``requested_schema`` is ignored)."""
 
 def decode_list_page(body: bytes) -> dict[str, Any]:
     """Decodes a list-endpoint body as a fetched page is decoded (for benchmarks)."""
@@ -80,6 +113,15 @@ class CorePager:
         """Ends the fetch in progress at once (its task was cancelled); nothing advances."""
     def next_page_async(self) -> Awaitable[dict[str, Any] | None]:
         """Like ``next_page``, as an awaitable; cancelling it aborts the request."""
+    def add_next_batch(self, table: TicketTable) -> int | None:
+        """Fetches the next page into ``table`` as one record batch; None at the end."""
+
+    def add_next_batch_async(self, table: TicketTable) -> Awaitable[int | None]:
+        """Like ``add_next_batch``, as an awaitable for asyncio."""
+
+    def write_parquet_part(self, path: os.PathLike[str]) -> int | None:
+        """Fetches the next page and writes it as a Parquet file at ``path``; None at the end."""
+
     def write_next_page(self, writer: TicketWriter) -> int | None:
         """Fetches the next page and writes its tickets to ``writer``, flushed to the OS.
 

@@ -12,6 +12,7 @@ mod pagination;
 mod read;
 mod redirect;
 mod retry;
+pub mod schema;
 mod secret;
 mod shape;
 mod tls;
@@ -20,7 +21,9 @@ pub use client::Client;
 pub use config::{ClientConfig, DEFAULT_BASE_URL};
 pub use error::Error;
 pub use events::{Event, EventSink};
-pub use export::{ExportError, ExportFormat, CSV_COLUMNS};
+pub use export::{
+    csv_columns, list_batch, merge_parts, write_part, BatchBuilder, ExportError, ExportFormat,
+};
 pub use list::{parse_list_page, ListPage, ListRequest};
 pub use pagination::PageCursor;
 pub use read::ReadBatch;

@@ -1,5 +1,9 @@
-//! The CSV columns: their names, in order, and what each cell holds. The order is part of
-//! the file format that users' scripts depend on: append new columns, never reorder.
+//! The CSV columns: their names, in order, and what each cell holds, derived from the ticket
+//! schema ([`crate::schema::TICKET_FIELDS`]), whose order they keep.
+
+use std::sync::LazyLock;
+
+use crate::schema::{FieldKind, TicketField, PERSON_FIELDS, TICKET_FIELDS};
 
 /// How one CSV cell is made from a ticket. Keys are the ticket's JSON keys.
 #[derive(Clone, Copy)]
@@ -24,58 +28,46 @@ pub(super) enum Cell {
     Json(&'static str),
 }
 
-/// Every column: its header name and its cell.
-pub(super) const COLUMNS: [(&str, Cell); 40] = [
-    ("orgTicketId", Cell::Text("orgTicketId")),
-    ("ticketId", Cell::Text("ticketId")),
-    ("provider", Cell::Text("provider")),
-    ("ctime", Cell::Millis("ctime")),
-    ("ctime_iso", Cell::MillisIso("ctime")),
-    ("mtime", Cell::Millis("mtime")),
-    ("mtime_iso", Cell::MillisIso("mtime")),
-    ("isTest", Cell::Flag("isTest")),
-    ("course", Cell::Text("course")),
-    ("category", Cell::Text("category")),
-    ("categories", Cell::Strings("categories")),
-    ("tickets", Cell::Strings("tickets")),
-    ("isVip", Cell::Flag("isVip")),
-    ("eventIds", Cell::Strings("eventIds")),
-    ("extEventIds", Cell::Strings("extEventIds")),
-    ("vendorIds", Cell::Strings("vendorIds")),
-    ("extVendorIds", Cell::Strings("extVendorIds")),
-    ("extImageUrl", Cell::Text("extImageUrl")),
-    ("checkIns", Cell::MillisList("checkIns")),
-    ("checkIns_iso", Cell::MillisListIso("checkIns")),
-    ("isCheckInReset", Cell::Flag("isCheckInReset")),
-    ("mainId", Cell::Text("mainId")),
-    ("purchaseOrderId", Cell::Text("purchaseOrderId")),
-    ("extPurchaseOrderId", Cell::Text("extPurchaseOrderId")),
-    ("extSurveyId", Cell::Text("extSurveyId")),
-    ("holder.email", Cell::Person("holder", "email")),
-    ("holder.firstName", Cell::Person("holder", "firstName")),
-    ("holder.lastName", Cell::Person("holder", "lastName")),
-    ("holder.companyName", Cell::Person("holder", "companyName")),
-    ("holder.jobTitle", Cell::Person("holder", "jobTitle")),
-    ("holder.extUserId", Cell::Person("holder", "extUserId")),
-    ("holder.locale", Cell::Person("holder", "locale")),
-    ("purchaser.email", Cell::Person("purchaser", "email")),
-    (
-        "purchaser.firstName",
-        Cell::Person("purchaser", "firstName"),
-    ),
-    ("purchaser.lastName", Cell::Person("purchaser", "lastName")),
-    (
-        "purchaser.companyName",
-        Cell::Person("purchaser", "companyName"),
-    ),
-    ("purchaser.jobTitle", Cell::Person("purchaser", "jobTitle")),
-    (
-        "purchaser.extUserId",
-        Cell::Person("purchaser", "extUserId"),
-    ),
-    ("purchaser.locale", Cell::Person("purchaser", "locale")),
-    ("extData", Cell::Json("extData")),
-];
+/// One CSV column: its header name and its cell.
+pub(super) struct Column {
+    pub(super) name: String,
+    pub(super) cell: Cell,
+}
+
+fn column(name: impl Into<String>, cell: Cell) -> Column {
+    Column {
+        name: name.into(),
+        cell,
+    }
+}
+
+/// The columns of one ticket field: times get an ISO-8601 twin (`ctime`, `ctime_iso`), a
+/// person one column per member (`holder.email`, ...).
+fn columns_of(field: &TicketField) -> Vec<Column> {
+    let key = field.name;
+    match field.kind {
+        FieldKind::Text => vec![column(key, Cell::Text(key))],
+        FieldKind::Time => vec![
+            column(key, Cell::Millis(key)),
+            column(format!("{key}_iso"), Cell::MillisIso(key)),
+        ],
+        FieldKind::Flag => vec![column(key, Cell::Flag(key))],
+        FieldKind::Texts => vec![column(key, Cell::Strings(key))],
+        FieldKind::Times => vec![
+            column(key, Cell::MillisList(key)),
+            column(format!("{key}_iso"), Cell::MillisListIso(key)),
+        ],
+        FieldKind::Person => PERSON_FIELDS
+            .iter()
+            .map(|member| column(format!("{key}.{member}"), Cell::Person(key, member)))
+            .collect(),
+        FieldKind::Json => vec![column(key, Cell::Json(key))],
+    }
+}
+
+/// Every column, in order, derived from the ticket schema once.
+pub(super) static COLUMNS: LazyLock<Vec<Column>> =
+    LazyLock::new(|| TICKET_FIELDS.iter().flat_map(columns_of).collect());
 
 /// The CSV header, in column order.
 ///
@@ -85,16 +77,8 @@ pub(super) const COLUMNS: [(&str, Cell); 40] = [
 /// compact JSON text of its value, digits exact (`null` for null, empty when absent); a
 /// null `purchaser` leaves every `purchaser.*` cell empty. Other ticket fields are left
 /// out (JSON Lines keeps them).
-pub const CSV_COLUMNS: &[&str] = &column_names();
-
-const fn column_names() -> [&'static str; COLUMNS.len()] {
-    let mut names = [""; COLUMNS.len()];
-    let mut at = 0;
-    while at < COLUMNS.len() {
-        names[at] = COLUMNS[at].0;
-        at += 1;
-    }
-    names
+pub fn csv_columns() -> Vec<&'static str> {
+    COLUMNS.iter().map(|column| column.name.as_str()).collect()
 }
 
 #[cfg(test)]
@@ -111,6 +95,6 @@ mod tests {
             holder.extUserId, holder.locale, purchaser.email, purchaser.firstName, \
             purchaser.lastName, purchaser.companyName, purchaser.jobTitle, \
             purchaser.extUserId, purchaser.locale, extData";
-        assert_eq!(CSV_COLUMNS.join(", "), header);
+        assert_eq!(csv_columns().join(", "), header);
     }
 }

@@ -1,11 +1,11 @@
-//! CSV: one row per ticket in the columns of [`CSV_COLUMNS`], quoted by the `csv` crate.
+//! CSV: one row per ticket in the columns of [`csv_columns`], quoted by the `csv` crate.
 
 use std::io::Write;
 
 use csv::{ByteRecord, Terminator, WriterBuilder};
 use serde_json::value::RawValue;
 
-use super::columns::{Cell, COLUMNS, CSV_COLUMNS};
+use super::columns::{csv_columns, Cell, COLUMNS};
 use super::compact::push_compact;
 use super::error::ExportError;
 use super::fields::{self, Expected, RawObject, TicketName};
@@ -25,7 +25,7 @@ fn builder() -> WriterBuilder {
 /// Writes the header row.
 pub(super) fn write_header<W: Write>(out: &mut W) -> Result<(), ExportError> {
     let mut writer = builder().from_writer(out);
-    writer.write_record(CSV_COLUMNS)?;
+    writer.write_record(csv_columns())?;
     writer.flush()?;
     Ok(())
 }
@@ -44,9 +44,9 @@ pub(super) fn write_tickets<W: Write>(
         })?;
         let row = Row::new(&ticket)?;
         record.clear();
-        for (column, cell) in &COLUMNS {
+        for column in COLUMNS.iter() {
             scratch.clear();
-            row.cell(column, *cell, &mut scratch)?;
+            row.cell(&column.name, column.cell, &mut scratch)?;
             record.push_field(&scratch);
         }
         writer.write_byte_record(&record)?;

@@ -132,27 +132,90 @@ impl TicketName {
 
     /// The error for `field` holding `raw` where `expected` was documented.
     pub(super) fn wrong_type(&self, field: &str, raw: &RawValue, expected: Expected) -> Error {
-        let text = raw.get();
-        let found = match kind(text) {
-            // A number is shown (it cannot hold personal data); other values are not.
-            "a number" if text.len() <= 40 => format!("the number {text}"),
-            other => other.to_owned(),
-        };
+        if let Some(escape) = lone_surrogate(raw.get(), expected) {
+            return Error::InvalidResponse(format!(
+                "ticket {}: field {field:?} holds a string with the lone UTF-16 surrogate \
+                 escape {escape}, which UTF-8 text (CSV, Arrow, Parquet) cannot hold",
+                self.0
+            ));
+        }
         Error::InvalidResponse(format!(
-            "ticket {}: field {field:?} must be {}, not {found}",
+            "ticket {}: field {field:?} must be {}, not {}",
             self.0,
-            expected.describe()
+            expected.describe(),
+            found(raw.get())
         ))
     }
 
-    /// The error for a timestamp the ISO-8601 columns cannot express.
+    /// The error for a timestamp outside the range every typed format accepts.
     pub(super) fn out_of_range(&self, field: &str, millis: i64) -> Error {
         Error::InvalidResponse(format!(
             "ticket {}: field {field:?} holds {millis} ms, outside the years -9999..=9999 \
-             that ISO-8601 text can express",
+             that CSV, Arrow and Parquet timestamps accept",
             self.0
         ))
     }
+}
+
+/// What a value is, for an error message. A number is shown (it cannot hold personal data,
+/// and `1e12` or `1.0` is only wrong in how it is written); other values are not. In an
+/// array, the first item that is not an integer is described.
+fn found(text: &str) -> String {
+    match kind(text) {
+        "a number" if text.len() <= 40 => {
+            let hint = if text.contains(['.', 'e', 'E']) {
+                " (integers are written without a fraction or exponent)"
+            } else {
+                ""
+            };
+            format!("the number {text}{hint}")
+        }
+        "an array" => match serde_json::from_str::<Vec<&RawValue>>(text) {
+            Ok(items) => match items.iter().find(|item| integer(item).is_err()) {
+                Some(item) => format!("an array holding {}", found(item.get())),
+                None => "an array".to_owned(),
+            },
+            Err(_) => "an array".to_owned(),
+        },
+        other => other.to_owned(),
+    }
+}
+
+/// The first `\uXXXX` escape of a lone UTF-16 surrogate in `text`, when that is why a
+/// string (or an array of strings) could not be read: valid JSON, but not valid Unicode.
+fn lone_surrogate(text: &str, expected: Expected) -> Option<String> {
+    let strings: Vec<&str> = match (expected, kind(text)) {
+        (Expected::Text, "a string") => vec![text],
+        (Expected::Strings, "an array") => {
+            let items = serde_json::from_str::<Vec<&RawValue>>(text).ok()?;
+            items.iter().map(|item| item.get()).collect()
+        }
+        _ => return None,
+    };
+    strings
+        .into_iter()
+        .find(|item| kind(item) == "a string" && serde_json::from_str::<String>(item).is_err())
+        .and_then(first_surrogate_escape)
+}
+
+fn first_surrogate_escape(text: &str) -> Option<String> {
+    let code_at = |at: usize| {
+        let escape = text.get(at..at + 6)?;
+        let code = u16::from_str_radix(escape.strip_prefix("\\u")?, 16).ok()?;
+        Some((escape, code))
+    };
+    let mut at = 0;
+    while let Some(found) = text.get(at..)?.find("\\u") {
+        at += found;
+        let (escape, code) = code_at(at)?;
+        match code {
+            // A high surrogate followed by a low one is a valid pair: skip both.
+            0xD800..=0xDBFF if matches!(code_at(at + 6), Some((_, 0xDC00..=0xDFFF))) => at += 12,
+            0xD800..=0xDFFF => return Some(escape.to_owned()),
+            _ => at += 6,
+        }
+    }
+    None
 }
 
 /// Reads a string or null; `Err(())` for any other kind.
@@ -254,6 +317,45 @@ mod tests {
         let ticket = RawObject::parse(raw(r#"{"a":1,"b":2,"a":3}"#)).unwrap();
         assert_eq!(ticket.get("a").map(RawValue::get), Some("3"));
         assert!(ticket.get("c").is_none());
+    }
+
+    #[test]
+    fn errors_say_what_is_wrong_with_a_value_of_the_right_kind() {
+        let ticket = RawObject::parse(raw(r#"{"ticketId":"t1"}"#)).unwrap();
+        let name = TicketName::of(&ticket);
+        let lone = raw(r#""\ud83c\udf9f and \udc00""#);
+        assert_eq!(
+            name.wrong_type("course", lone, Expected::Text).to_string(),
+            "invalid response: ticket ticketId \"t1\": field \"course\" holds a string with the \
+             lone UTF-16 surrogate escape \\udc00, which UTF-8 text (CSV, Arrow, Parquet) \
+             cannot hold"
+        );
+        let listed = raw(r#"["ok","\ud800"]"#);
+        let message = name
+            .wrong_type("tickets", listed, Expected::Strings)
+            .to_string();
+        assert!(
+            message.contains("lone UTF-16 surrogate escape \\ud800"),
+            "{message}"
+        );
+        let message = name
+            .wrong_type("ctime", raw("1e12"), Expected::Integer)
+            .to_string();
+        assert!(
+            message.ends_with(
+                "not the number 1e12 (integers are written without a fraction or exponent)"
+            ),
+            "{message}"
+        );
+        let message = name
+            .wrong_type("checkIns", raw("[1,2.5]"), Expected::Integers)
+            .to_string();
+        assert!(message.ends_with("not an array holding the number 2.5 (integers are written without a fraction or exponent)"), "{message}");
+        // A string that is simply the wrong kind keeps the plain message.
+        let message = name
+            .wrong_type("ctime", raw(r#""soon""#), Expected::Integer)
+            .to_string();
+        assert!(message.ends_with("not a string"), "{message}");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! that needs whole pages or nothing (resumable exports) renders a page into a buffer
 //! first and hands the buffer on only when the page succeeded.
 
+mod batch;
 mod columns;
 mod compact;
 mod csv_rows;
@@ -13,20 +14,33 @@ mod error;
 mod fields;
 mod jsonl;
 mod page;
+mod parquet_file;
 mod timefmt;
 
 use std::io::Write;
 use std::str::FromStr;
 
-pub use columns::CSV_COLUMNS;
+pub use batch::BatchBuilder;
+pub use columns::csv_columns;
 pub use error::ExportError;
+pub use parquet_file::{merge_parts, write_part};
+
+/// The tickets of `body`, a list response (as validated by [`crate::parse_list_page`]), as
+/// one Arrow record batch of [`crate::schema::arrow_schema`].
+pub fn list_batch(body: &[u8]) -> Result<arrow_array::RecordBatch, crate::Error> {
+    let mut builder = BatchBuilder::default();
+    for ticket in page::raw_tickets(body)? {
+        builder.push(ticket)?;
+    }
+    builder.finish()
+}
 
 /// The file formats of an export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExportFormat {
     /// One ticket per line, its JSON exactly as the server sent it.
     Jsonl,
-    /// One row per ticket, in the columns of [`CSV_COLUMNS`].
+    /// One row per ticket, in the columns of [`csv_columns`].
     Csv,
 }
 
