@@ -104,8 +104,13 @@ def export_tickets(
         checkpoint, sink, resumed = _open_partial(paths, fmt, org, profile, start, resume)
     try:
         _run(client, sink, checkpoint, size, max_items, paths, on_page, on_checkpoint)
-    finally:
+    except BaseException:
         sink.close()
+        if paths is not None and not resumed and checkpoint.pages == 0:
+            # Nothing was exported: an empty partial file would only invite a useless resume.
+            paths.discard()
+        raise
+    sink.close()
     return ExportResult(
         output=paths.output if paths else None,
         format=fmt,
