@@ -47,7 +47,7 @@ class AsyncTicketPager(PagerBase):
             # pager now so the next fetch need not wait. Nothing advanced: resume is exact.
             self._core.abandon_fetch()
             raise
-        return page
+        return self._seen(page)
 
     def __aiter__(self) -> AsyncIterator[Ticket]:
         return self._tickets()

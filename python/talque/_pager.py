@@ -14,9 +14,20 @@ if TYPE_CHECKING:
     import polars as pl
     import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
 
-__all__ = ["PagerBase", "TicketPager"]
+__all__ = ["PagerBase", "TicketPager", "holder_name"]
 
 _UNSET: Any = object()
+# Tickets shown by _repr_html_.
+_PREVIEW = 5
+
+
+def holder_name(ticket: Ticket | None) -> str:
+    """The holder's first and last name, for previews; empty when there is none."""
+    holder: Any = ticket.get("holder") if isinstance(ticket, dict) else None
+    if not isinstance(holder, dict):
+        return ""
+    names = (holder.get("firstName"), holder.get("lastName"))
+    return " ".join(name for name in names if isinstance(name, str) and name)
 
 
 class PagerBase:
@@ -31,6 +42,10 @@ class PagerBase:
         self.org_id = org_id
         self.profile_id = profile_id
         self.limit = limit
+        # What the HTML view shows: counts and the first tickets delivered so far.
+        self._tickets_seen = 0
+        self._pages_seen = 0
+        self._preview: list[Ticket] = []
 
     @property
     def cursor(self) -> str | None:
@@ -44,6 +59,15 @@ class PagerBase:
     def finished(self) -> bool:
         """True once the last page has been fetched."""
         return bool(self._core.finished)
+
+    def _seen(self, page: TicketPage | None) -> TicketPage | None:
+        """Counts a page delivered by the core (None at the end) for the HTML view."""
+        if page is not None:
+            tickets = page["tickets"]
+            self._pages_seen += 1
+            self._tickets_seen += len(tickets)
+            self._preview.extend(tickets[: _PREVIEW - len(self._preview)])
+        return page
 
     def _hold(self, start: str | None, tickets: list[Ticket]) -> None:
         """Takes a fetched page; until its last ticket is handed out, resuming refetches it."""
@@ -79,11 +103,24 @@ class PagerBase:
             ("limit", self.limit),
             ("cursor", self.cursor),
             ("finished", self.finished),
+            ("tickets fetched", self._tickets_seen),
+            ("pages fetched", self._pages_seen),
         ]
 
     def _repr_html_(self) -> str:
-        """Jupyter's view of the pager: its state only, without touching the network."""
-        return _html.summary(type(self).__name__, self._fields())
+        """Jupyter's view of the pager: its state, the counts of tickets and pages fetched
+        so far and the first tickets, from memory only (displaying never sends a request)."""
+        rows = [
+            (t.get("ticketId"), t.get("provider"), t.get("category"), holder_name(t))
+            for t in self._preview
+        ]
+        return _html.summary(
+            type(self).__name__,
+            self._fields(),
+            header=("ticket id", "provider", "category", "holder"),
+            rows=rows,
+            more=self._tickets_seen - len(rows),
+        )
 
     def __repr__(self) -> str:
         return (
@@ -111,7 +148,7 @@ class TicketPager(PagerBase):
     def pages(self) -> Iterator[TicketPage]:
         """Yields each remaining page, ``{"orgId", "tickets", "cursor", "more"}``."""
         while True:
-            page = self._core.next_page()
+            page = self._seen(self._core.next_page())
             if page is None:
                 return
             yield page
@@ -120,7 +157,7 @@ class TicketPager(PagerBase):
         while True:
             if self._head is None:
                 start = self._core.cursor
-                page = self._core.next_page()
+                page = self._seen(self._core.next_page())
                 if page is None:
                     return
                 if not page["tickets"]:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _html
 from ._frames import TableBuilder, pandas_frame, polars_frame
+from ._pager import holder_name
 from ._types import Ticket, TicketResult
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ class ReadResult(dict[str, TicketResult]):
     def _repr_html_(self) -> str:
         """Jupyter's view: counts and the first results, from memory (no request)."""
         rows = [
-            (ticket_id, value.get("reason"), _holder_name(value.get("model")))
+            (ticket_id, value.get("reason"), holder_name(value.get("model")))
             for ticket_id, value in list(self.items())[:_PREVIEW]
         ]
         found = sum(1 for value in self.values() if value.get("success"))
@@ -105,11 +106,3 @@ def _rebuild(results: dict[str, TicketResult], org_id: str, provider: str) -> Re
 _CHUNK = 1000
 # Results shown by _repr_html_.
 _PREVIEW = 10
-
-
-def _holder_name(model: Ticket | None) -> str:
-    holder: Any = model.get("holder") if isinstance(model, dict) else None
-    if not isinstance(holder, dict):
-        return ""
-    names = (holder.get("firstName"), holder.get("lastName"))
-    return " ".join(name for name in names if isinstance(name, str) and name)
