@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
+use pyo3::types::PyList;
 use talque_core::{Client, Error as CoreError, EventSink, ListPage, ListRequest, PageCursor};
 
 use crate::awaitable::{spawn_awaitable, IntoPython};
@@ -85,21 +86,35 @@ impl Fetch {
         py: Python<'py>,
         page: &ListPage,
         client: Client,
+        keep: Option<usize>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        self.deliver_with(py, page, client, |py| {
-            parse_body(py, &page.body).map(Bound::into_any)
+        self.deliver_with(py, page, client, keep, |py| {
+            let parsed = parse_body(py, &page.body)?;
+            if let Some(keep) = keep.filter(|keep| page.ticket_count > *keep) {
+                if let Some(tickets) = parsed.get_item("tickets")? {
+                    tickets.cast::<PyList>()?.del_slice(keep, usize::MAX)?;
+                }
+            }
+            Ok(parsed.into_any())
         })
     }
 
     /// Starts prefetching the next page, hands `page` to `consume`, and only once that
     /// succeeded advances the cursor past it.
+    ///
+    /// With `keep`, a page of more tickets than that is cut (by `consume`) to its first
+    /// `keep`: a capped export's server may send more than the `limit` it was asked for.
+    /// The cursor then stays at this page, since the tickets cut off are still to come;
+    /// resuming from it repeats the tickets kept rather than losing the others.
     fn deliver_with<'py, T>(
         self,
         py: Python<'py>,
         page: &ListPage,
         client: Client,
+        keep: Option<usize>,
         consume: impl FnOnce(Python<'py>) -> PyResult<T>,
     ) -> PyResult<T> {
+        let cut = keep.is_some_and(|keep| page.ticket_count > keep);
         // The next page is requested before this one is consumed, so that the network
         // overlaps the decoding or writing. The cursor itself advances only once this page
         // has been consumed; its cursor is checked before, so that a page the pager would
@@ -107,7 +122,7 @@ impl Fetch {
         let next = {
             let state = lock(&self.state);
             state.cursor.check(page).map_err(TalqueErr)?;
-            match (state.prefetch_enabled && page.more, &page.cursor) {
+            match (state.prefetch_enabled && page.more && !cut, &page.cursor) {
                 (true, Some(cursor)) => state.cursor.next_request().map(|mut request| {
                     request.cursor = Some(cursor.clone());
                     request
@@ -127,7 +142,9 @@ impl Fetch {
                 "this page fetch was abandoned; the pager has moved on",
             ));
         }
-        state.cursor.advance(page).map_err(TalqueErr)?;
+        if !cut {
+            state.cursor.advance(page).map_err(TalqueErr)?;
+        }
         state.prefetch = prefetch;
         Ok(consumed)
     }
@@ -170,7 +187,7 @@ struct FetchedPage {
 
 impl IntoPython for FetchedPage {
     fn into_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-        self.fetch.deliver(py, &self.page, self.client)
+        self.fetch.deliver(py, &self.page, self.client, None)
     }
 }
 
@@ -227,8 +244,10 @@ impl CorePager {
 
     /// Fetches the next page as a dict, or returns None when the listing is complete.
     ///
-    /// On error nothing advances, so `cursor` still fetches the failed page.
-    fn next_page<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    /// On error nothing advances, so `cursor` still fetches the failed page. With `keep`,
+    /// a longer page is cut to its first `keep` tickets (see [`Fetch::deliver_with`]).
+    #[pyo3(signature = (keep=None))]
+    fn next_page<'py>(&self, py: Python<'py>, keep: Option<usize>) -> PyResult<Bound<'py, PyAny>> {
         let Some((fetch, source)) = Fetch::begin(&self.state)? else {
             return Ok(py.None().into_bound(py));
         };
@@ -237,7 +256,7 @@ impl CorePager {
         let page = run_blocking(py, move |events| async move {
             source.fetch(&fetcher, events).await
         })?;
-        fetch.deliver(py, &page, client)
+        fetch.deliver(py, &page, client, keep)
     }
 
     /// Fetches the next page and writes its tickets to `writer`, flushed to the OS, all
@@ -245,10 +264,14 @@ impl CorePager {
     ///
     /// On error (fetching or writing) the cursor does not advance and `writer.position`
     /// still ends at the last complete page, so both name the same point to resume from.
+    /// With `keep`, a longer page is cut to its first `keep` tickets (see
+    /// [`Fetch::deliver_with`]).
+    #[pyo3(signature = (writer, keep=None))]
     fn write_next_page(
         &self,
         py: Python<'_>,
         writer: &Bound<'_, TicketWriter>,
+        keep: Option<usize>,
     ) -> PyResult<Option<usize>> {
         let writer = writer.get();
         writer.check_open()?;
@@ -261,8 +284,8 @@ impl CorePager {
             source.fetch(&fetcher, events).await
         })?;
         fetch
-            .deliver_with(py, &page, client, |py| {
-                py.detach(|| writer.write_page(&page.body))
+            .deliver_with(py, &page, client, keep, |py| {
+                py.detach(|| writer.write_page(&page.body, keep.unwrap_or(usize::MAX)))
                     .map_err(PyErr::from)
             })
             .map(Some)

@@ -103,7 +103,10 @@ class TalqueClient(ClientBase):
                 else JSON Lines.
             profile_id: Only tickets held by this profile.
             limit: The page size sent to the API.
-            max_items: Stop after this many tickets; the result's ``cursor`` continues.
+            max_items: Stop after exactly this many tickets; the result's ``cursor``
+                continues. A server that sends more than the ``limit`` asked for has its
+                last page cut; ``cursor`` then fetches that page again (repeating the
+                tickets of it already written, losing none).
             cursor: Start at this cursor (from a pager or an earlier export).
             resume: Continue the interrupted export into ``output``, if there is one
                 (else start a new one).

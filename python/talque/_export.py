@@ -188,7 +188,9 @@ def _run(
                 prefetch=max_items is None,
             )
             pager_limit = size
-        written = sink.write_next_page(pager._core)
+        # A server may send more than the limit asked for: the page is cut at max_items,
+        # and the cursor then stays at that page (resuming repeats the tickets kept).
+        written = sink.write_next_page(pager._core, remaining)
         if written is None:
             checkpoint.finished = True
             checkpoint.cursor = None

@@ -24,8 +24,9 @@ _ROW_GROUP_ROWS = 64 * 1024
 
 
 class Sink(Protocol):
-    def write_next_page(self, core_pager: Any) -> int | None:
-        """Fetches the next page into the output; its ticket count, or None at the end."""
+    def write_next_page(self, core_pager: Any, keep: int | None) -> int | None:
+        """Fetches the next page into the output, cut to its first ``keep`` tickets when
+        given; its ticket count, or None at the end."""
 
     def mark(self, checkpoint: Checkpoint) -> None:
         """Records in ``checkpoint`` how much of the partial output is complete."""
@@ -45,8 +46,8 @@ class FileSink:
         self._writer = TicketWriter(where, format, append_at=append_at)
         self._target = target
 
-    def write_next_page(self, core_pager: Any) -> int | None:
-        written: int | None = core_pager.write_next_page(self._writer)
+    def write_next_page(self, core_pager: Any, keep: int | None) -> int | None:
+        written: int | None = core_pager.write_next_page(self._writer, keep)
         return written
 
     def mark(self, checkpoint: Checkpoint) -> None:
@@ -91,8 +92,8 @@ class ParquetSink:
     def _part(self, index: int) -> Path:
         return self._folder / f"part-{index:08d}.parquet"
 
-    def write_next_page(self, core_pager: Any) -> int | None:
-        page = core_pager.next_page()
+    def write_next_page(self, core_pager: Any, keep: int | None) -> int | None:
+        page = core_pager.next_page(keep)
         if page is None:
             return None
         tickets = page["tickets"]

@@ -66,13 +66,13 @@ class CorePager:
     @property
     def finished(self) -> bool:
         """True once the last page has been fetched."""
-    def next_page(self) -> dict[str, Any] | None:
+    def next_page(self, keep: int | None = None) -> dict[str, Any] | None:
         """Fetches the next page, or returns None when done. On error nothing advances."""
     def abandon_fetch(self) -> None:
         """Ends the fetch in progress at once (its task was cancelled); nothing advances."""
     def next_page_async(self) -> Awaitable[dict[str, Any] | None]:
         """Like ``next_page``, as an awaitable; cancelling it aborts the request."""
-    def write_next_page(self, writer: TicketWriter) -> int | None:
+    def write_next_page(self, writer: TicketWriter, keep: int | None = None) -> int | None:
         """Fetches the next page and writes its tickets to ``writer``, flushed to the OS.
 
         Returns the number of tickets written (0 for an empty page), or None when the
