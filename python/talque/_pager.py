@@ -176,7 +176,8 @@ class TicketPager(PagerBase):
         empty listing gives an empty table with every column.
 
         Args:
-            progress: Show a ``tqdm.auto`` bar counting tickets (needs ``talque[progress]``).
+            progress: Show a tqdm bar counting tickets (a widget in Jupyter with ipywidgets,
+                one line of text updated in place without it, stderr elsewhere).
 
         Raises:
             ImportError: pyarrow is missing (``pip install 'talque[arrow]'``); raised

@@ -1,7 +1,16 @@
-"""Progress bars for long conversions: a tqdm.auto bar counting tickets, or nothing."""
+"""Progress bars for long conversions: a tqdm bar counting tickets, or nothing.
+
+In a terminal the bar is tqdm's text on stderr; in a Jupyter notebook it is tqdm's widget
+when ipywidgets is installed, and otherwise one line of text that is updated in place.
+``tqdm.auto`` would fall back to stderr there, which warns "IProgress not found" and prints
+a new fragment of text for every redraw.
+"""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import sys
 from typing import Any
 
 from ._extras import require
@@ -9,10 +18,48 @@ from ._extras import require
 __all__ = ["Progress"]
 
 
-class Progress:
-    """Counts tickets on a ``tqdm.auto`` bar when ``enabled``, else does nothing.
+class _DisplayLine:
+    """A file for tqdm that shows only the latest bar, as one notebook output updated in
+    place (IPython's display handles), instead of appending every redraw to stderr."""
 
-    ``tqdm.auto`` draws a widget in Jupyter and text on stderr elsewhere. ``total`` is None
+    def __init__(self) -> None:
+        self._handle: Any = None
+
+    def write(self, text: str) -> None:
+        line = text.strip("\r\n")
+        if not line:
+            return
+        if self._handle is None:
+            # IPython is there: this class is used only inside a Jupyter kernel.
+            display: Any = importlib.import_module("IPython.display").display
+            self._handle = display({"text/plain": line}, raw=True, display_id=True)
+        else:
+            self._handle.update({"text/plain": line}, raw=True)
+
+    def flush(self) -> None:
+        pass
+
+
+def _in_notebook() -> bool:
+    """Whether this is a Jupyter kernel, detected as tqdm.autonotebook does."""
+    return "ipykernel.zmqshell" in sys.modules and "IPython" in sys.modules
+
+
+def _bar_factory() -> tuple[Any, dict[str, Any]]:
+    """The tqdm class to use here, with the extra arguments it needs."""
+    if not _in_notebook():
+        return require("tqdm.std", needed_by="progress=True", extra="progress").tqdm, {}
+    if importlib.util.find_spec("ipywidgets") is not None:
+        return require("tqdm.notebook", needed_by="progress=True", extra="progress").tqdm, {}
+    std = require("tqdm.std", needed_by="progress=True", extra="progress")
+    return std.tqdm, {"file": _DisplayLine(), "ascii": True, "ncols": 100}
+
+
+class Progress:
+    """Counts tickets on a tqdm bar when ``enabled``, else does nothing.
+
+    The bar is a widget in Jupyter (with ipywidgets), one line of text updated in place in
+    Jupyter without ipywidgets, and text on stderr elsewhere. ``total`` is None
     when it is unknown (a listing). The bar appears with the first :meth:`update`, so an
     error before the first answer (bad arguments, refused credentials) draws no bar. Use as
     a context manager so the bar closes on errors too.
@@ -32,11 +79,10 @@ class Progress:
         self._desc = desc
         self._bar: Any = None
         # Imported now, so a missing tqdm fails before anything is fetched.
-        self._tqdm: Any = (
-            require("tqdm.auto", needed_by="progress=True", extra="progress").tqdm
-            if enabled
-            else None
-        )
+        self._tqdm: Any = None
+        self._options: dict[str, Any] = {}
+        if enabled:
+            self._tqdm, self._options = _bar_factory()
 
     def start_at(self, tickets: int, pages: int) -> None:
         """Counts ``tickets`` in ``pages`` that an earlier run already delivered."""
@@ -52,7 +98,11 @@ class Progress:
             return
         if self._bar is None:
             self._bar = self._tqdm(
-                total=self._total, desc=self._desc, unit="ticket", initial=self.resumed
+                total=self._total,
+                desc=self._desc,
+                unit="ticket",
+                initial=self.resumed,
+                **self._options,
             )
         self._bar.update(count)
         if self._count_pages:

@@ -55,7 +55,7 @@ class ReadResult(dict[str, TicketResult]):
         """The found tickets, in request order, as a ``pyarrow.Table`` (``talque[arrow]``).
 
         The schema is :meth:`talque.TicketPager.to_arrow`'s; ids that were not found have
-        no row. ``progress`` shows a ``tqdm.auto`` bar counting tickets.
+        no row. ``progress`` shows a tqdm bar counting tickets.
         """
         return self._table("arrow", progress)
 
