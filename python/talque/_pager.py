@@ -146,7 +146,25 @@ class TicketPager(PagerBase):
     """
 
     def pages(self) -> Iterator[TicketPage]:
-        """Yields each remaining page, ``{"orgId", "tickets", "cursor", "more"}``."""
+        """Yields each remaining page as it is fetched.
+
+        Returns:
+            An iterator of page dicts, ``{"orgId", "tickets", "cursor", "more"}``, exactly
+            as the server sent them.
+
+        Raises:
+            APIStatusError: An error status (401, 403, 404, 400, or 429/5xx after retries).
+            APIConnectionError: The server could not be reached (``APITimeoutError`` for a
+                timeout), after retries.
+            InvalidResponseError: A malformed page, or broken pagination (a repeated
+                cursor, ``more`` without a cursor).
+
+            After any of them :attr:`cursor` still fetches the failed page.
+
+        Example:
+            >>> for page in client.list("yourOrgId00000000001", limit=500).pages():
+            ...     print(len(page["tickets"]), "tickets; more:", page["more"])
+        """
         while True:
             page = self._seen(self._core.next_page())
             if page is None:
@@ -179,11 +197,20 @@ class TicketPager(PagerBase):
             progress: Show a tqdm bar counting tickets (a widget in Jupyter with ipywidgets,
                 one line of text updated in place without it, stderr elsewhere).
 
+        Returns:
+            A ``pyarrow.Table``, one row per ticket, in listing order.
+
         Raises:
+            TypeError: ``progress`` is not a bool.
             ImportError: pyarrow is missing (``pip install 'talque[arrow]'``); raised
                 before anything is fetched.
-            TalqueError: a page failed. The tickets converted so far are not returned;
-                :attr:`cursor` points at the failed page.
+            InvalidResponseError: A field has the wrong type (names the ticket and field).
+            TalqueError: A page failed (as for :meth:`pages`). The tickets converted so far
+                are not returned; :attr:`cursor` points at the failed page.
+
+        Example:
+            >>> table = client.list("yourOrgId00000000001", limit=1000).to_arrow()
+            >>> table.num_rows, table.schema.field("ctime").type
         """
         return self._table("arrow", progress)
 
@@ -191,15 +218,54 @@ class TicketPager(PagerBase):
         """The remaining tickets as a pandas DataFrame (needs ``talque[pandas]``).
 
         Like :meth:`to_arrow`, with ``holder`` and ``purchaser`` flattened into
-        ``holder.email``, ``holder.firstName``, ... columns and timestamps as
-        ``datetime64[ms, UTC]``.
+        ``holder.email``, ``holder.firstName``, ... columns (the CSV export's names) and
+        timestamps as ``datetime64[ms, UTC]``; list columns hold arrays.
+
+        Args:
+            progress: Show a tqdm bar counting tickets (a widget in Jupyter with ipywidgets,
+                one line of text updated in place without it, stderr elsewhere).
+
+        Returns:
+            A ``pandas.DataFrame``, one row per ticket, every column of the schema.
+
+        Raises:
+            TypeError: ``progress`` is not a bool.
+            ImportError: pandas or pyarrow is missing (``pip install 'talque[pandas]'``); raised
+                before anything is fetched.
+            InvalidResponseError: A field has the wrong type (names the ticket and field).
+            TalqueError: A page failed (as for :meth:`pages`). The tickets converted so far
+                are not returned; :attr:`cursor` points at the failed page.
+
+        Example:
+            >>> frame = client.list("yourOrgId00000000001").to_pandas(progress=True)
+            >>> frame[["ticketId", "holder.email", "ctime"]].head()
         """
         return pandas_frame(self._table("pandas", progress))
 
     def to_polars(self, *, progress: bool = False) -> pl.DataFrame:
         """The remaining tickets as a polars DataFrame (needs ``talque[polars]``).
 
-        Like :meth:`to_arrow`: ``holder`` and ``purchaser`` stay structs.
+        Like :meth:`to_arrow`: ``holder`` and ``purchaser`` stay structs, timestamps are
+        ``Datetime("ms", "UTC")``.
+
+        Args:
+            progress: Show a tqdm bar counting tickets (a widget in Jupyter with ipywidgets,
+                one line of text updated in place without it, stderr elsewhere).
+
+        Returns:
+            A ``polars.DataFrame``, one row per ticket, every column of the schema.
+
+        Raises:
+            TypeError: ``progress`` is not a bool.
+            ImportError: polars or pyarrow is missing (``pip install 'talque[polars]'``); raised
+                before anything is fetched.
+            InvalidResponseError: A field has the wrong type (names the ticket and field).
+            TalqueError: A page failed (as for :meth:`pages`). The tickets converted so far
+                are not returned; :attr:`cursor` points at the failed page.
+
+        Example:
+            >>> people = client.list("yourOrgId00000000001").to_polars()
+            >>> people.select(pl.col("holder").struct.field("email"))
         """
         return polars_frame(self._table("polars", progress))
 

@@ -55,16 +55,68 @@ class ReadResult(dict[str, TicketResult]):
         """The found tickets, in request order, as a ``pyarrow.Table`` (``talque[arrow]``).
 
         The schema is :meth:`talque.TicketPager.to_arrow`'s; ids that were not found have
-        no row. ``progress`` shows a tqdm bar counting tickets.
+        no row. Built from memory: nothing is sent.
+
+        Args:
+            progress: Show a tqdm bar counting tickets (total known).
+
+        Returns:
+            A ``pyarrow.Table``, one row per found ticket.
+
+        Raises:
+            TypeError: ``progress`` is not a bool.
+            ImportError: pyarrow is missing (``pip install 'talque[arrow]'``).
+            InvalidResponseError: A found ticket has a field of the wrong type (names the
+                ticket and field).
+
+        Example:
+            >>> result = client.read("yourOrgId00000000001", "pretix", ["T-1001", "T-1002"])
+            >>> result.to_arrow().num_rows == len(result.found)
         """
         return self._table("arrow", progress)
 
     def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
-        """The found tickets as a pandas DataFrame, ``holder``/``purchaser`` flattened."""
+        """The found tickets as a pandas DataFrame, ``holder``/``purchaser`` flattened.
+
+        Columns and types as :meth:`talque.TicketPager.to_pandas`; built from memory.
+
+        Args:
+            progress: Show a tqdm bar counting tickets (total known).
+
+        Returns:
+            A ``pandas.DataFrame``, one row per found ticket, in request order.
+
+        Raises:
+            TypeError: ``progress`` is not a bool.
+            ImportError: pandas or pyarrow is missing (``pip install 'talque[pandas]'``).
+            InvalidResponseError: A found ticket has a field of the wrong type (names the
+                ticket and field).
+
+        Example:
+            >>> frame = client.read("yourOrgId00000000001", "pretix", ids).to_pandas()
+        """
         return pandas_frame(self._table("pandas", progress))
 
     def to_polars(self, *, progress: bool = False) -> pl.DataFrame:
-        """The found tickets as a polars DataFrame; ``holder``/``purchaser`` stay structs."""
+        """The found tickets as a polars DataFrame; ``holder``/``purchaser`` stay structs.
+
+        Columns and types as :meth:`talque.TicketPager.to_polars`; built from memory.
+
+        Args:
+            progress: Show a tqdm bar counting tickets (total known).
+
+        Returns:
+            A ``polars.DataFrame``, one row per found ticket, in request order.
+
+        Raises:
+            TypeError: ``progress`` is not a bool.
+            ImportError: polars or pyarrow is missing (``pip install 'talque[polars]'``).
+            InvalidResponseError: A found ticket has a field of the wrong type (names the
+                ticket and field).
+
+        Example:
+            >>> people = client.read("yourOrgId00000000001", "pretix", ids).to_polars()
+        """
         return polars_frame(self._table("polars", progress))
 
     def _tickets(self) -> list[Ticket]:
