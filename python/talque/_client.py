@@ -201,6 +201,7 @@ class TalqueClient(ClientBase):
                 cursor=cursor,
                 resume=resume,
                 on_page=bar.update,
+                on_checkpoint=bar.follow,
             )
 
     def close(self) -> None:

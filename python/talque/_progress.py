@@ -11,9 +11,12 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._extras import require
+
+if TYPE_CHECKING:
+    from ._export_state import Checkpoint
 
 __all__ = ["Progress"]
 
@@ -74,6 +77,7 @@ class Progress:
         self.pages = 0
         # Tickets counted before this run (a resumed export): the bar starts there.
         self.resumed = 0
+        self._following = False
         self._count_pages = count_pages
         self._total = total
         self._desc = desc
@@ -84,10 +88,14 @@ class Progress:
         if enabled:
             self._tqdm, self._options = _bar_factory()
 
-    def start_at(self, tickets: int, pages: int) -> None:
-        """Counts ``tickets`` in ``pages`` that an earlier run already delivered."""
-        self.tickets = self.resumed = tickets
-        self.pages = pages
+    def follow(self, checkpoint: Checkpoint) -> None:
+        """An export's ``on_checkpoint``: the first checkpoint is where the export starts,
+        so a resumed export's bar starts at the tickets and pages already written."""
+        if self._following:
+            return
+        self._following = True
+        self.tickets = self.resumed = checkpoint.tickets
+        self.pages = checkpoint.pages
 
     def update(self, count: int) -> None:
         """Counts one page (or batch) of ``count`` tickets; with ``count_pages`` the bar

@@ -20,14 +20,10 @@ class ResumeHint:
     def __init__(self, args: argparse.Namespace) -> None:
         self._to_file = args.output is not None
         self.cursor: str | None = args.cursor
-        # Tickets an earlier run had written (known from the first checkpoint), and pages
-        # in the output so far.
-        self.resumed: int | None = None
+        # Pages in the output so far: with none, there is nothing to resume.
         self.pages = 0
 
     def update(self, checkpoint: Checkpoint) -> None:
-        if self.resumed is None:
-            self.resumed = checkpoint.tickets
         self.cursor = checkpoint.cursor
         self.pages = checkpoint.pages
 
@@ -52,10 +48,7 @@ def run_list(args: argparse.Namespace, hint: ResumeHint) -> int:
     ):
 
         def checkpointed(checkpoint: Checkpoint) -> None:
-            if hint.resumed is None:
-                # The first checkpoint is where the export starts: a resumed one's bar and
-                # counts include what the earlier run wrote.
-                bar.start_at(checkpoint.tickets, checkpoint.pages)
+            bar.follow(checkpoint)
             hint.update(checkpoint)
 
         result = export_tickets(
