@@ -49,7 +49,7 @@ pub fn merge_batches<'py>(py: Python<'py>, batches: &[ReadBatch]) -> PyResult<Bo
                 extras.len(),
                 extras.join(", ")
             );
-            log.emit_line(py, &line);
+            log.emit_line(py, &line)?;
         }
     }
     Ok(merged)
