@@ -141,10 +141,12 @@ test-airflow: wheel
 
 # The long reliability runs (a few minutes), which `make test` leaves out (marker `soak`):
 # 50,000 tickets and 5,000 read ids through 10% random faults, RSS over 200,000 requests,
-# plus the short soak, deadline and load tests; prints the figures of the README's
+# plus the short soak, deadline and load tests, and SIGINT at random moments of a blocking
+# call (hundreds of runs, cold caches, a loaded CPU); prints the figures of the README's
 # Reliability section.
 soak: build
-	$(PY) -m pytest -q -s -m "" tests/test_soak.py tests/test_deadline.py tests/test_load.py
+	$(PY) -m pytest -q -s -m "" tests/test_soak.py tests/test_deadline.py tests/test_load.py \
+		tests/test_interrupt.py
 
 bench: build
 	$(PY) -m pip install --quiet -r bench/requirements.txt

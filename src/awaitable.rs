@@ -38,7 +38,7 @@ impl<'py, T: IntoPython> IntoPyObject<'py> for Completed<T> {
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         if let Some(log) = &self.log {
             for event in &self.events {
-                log.emit(py, event);
+                log.emit(py, event)?;
             }
         }
         self.result.map_err(TalqueErr)?.into_python(py)

@@ -59,16 +59,16 @@ impl TicketWriter {
         }
     }
 
-    /// Writes the tickets of a validated list body and flushes them to the OS; call it
-    /// without the GIL. Returns the number of tickets written.
-    pub fn write_page(&self, body: &[u8]) -> Result<usize, WriteFailure> {
+    /// Writes the first `keep` tickets of a validated list body and flushes them to the OS;
+    /// call it without the GIL. Returns the number of tickets written.
+    pub fn write_page(&self, body: &[u8], keep: usize) -> Result<usize, WriteFailure> {
         let mut guard = lock(&self.state);
         let state = &mut *guard;
         let Some(output) = state.output.as_mut() else {
             return Err(WriteFailure::Closed);
         };
         state.buffer.clear();
-        let count = self.format.write_page(body, &mut state.buffer)?;
+        let count = self.format.write_first(body, keep, &mut state.buffer)?;
         if state.torn {
             if !output.regular_path {
                 return Err(WriteFailure::TornDescriptor);

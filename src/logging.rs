@@ -1,5 +1,6 @@
 //! Forwarding the core's request and retry events to the `talque` logger.
 
+use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use talque_core::Event;
@@ -31,11 +32,22 @@ impl DebugLog {
     }
 
     /// Logs one event. The core's `Display` of an event never contains the secret.
-    pub fn emit(&self, py: Python<'_>, event: &Event) {
-        // A failing logging handler must not turn a successful request into an error.
-        let _ = self
-            .logger
-            .bind(py)
-            .call_method1("debug", ("%s", event.to_string()));
+    pub fn emit(&self, py: Python<'_>, event: &Event) -> PyResult<()> {
+        self.emit_line(py, &event.to_string())
+    }
+
+    /// Logs one line of text, which the caller has made sure holds no secret.
+    ///
+    /// A failing logging handler (an `Exception`) must not turn a successful request into
+    /// an error, so it is ignored. A `KeyboardInterrupt` is returned, though: Python runs a
+    /// pending SIGINT handler inside whatever Python code runs next, and that may be the
+    /// handler called here. Ignoring it would lose the interrupt, and the call would go on
+    /// waiting for the server as if Ctrl-C had never been pressed.
+    pub fn emit_line(&self, py: Python<'_>, line: &str) -> PyResult<()> {
+        match self.logger.bind(py).call_method1("debug", ("%s", line)) {
+            Ok(_) => Ok(()),
+            Err(err) if err.is_instance_of::<PyException>(py) => Ok(()),
+            Err(interrupt) => Err(interrupt),
+        }
     }
 }

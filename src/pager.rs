@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
+use pyo3::types::PyList;
 use talque_core::{Client, Error as CoreError, EventSink, ListPage, ListRequest, PageCursor};
 
 use crate::arrow_table::TicketTable;
@@ -88,21 +89,35 @@ impl Fetch {
         py: Python<'py>,
         page: &ListPage,
         client: Client,
+        keep: Option<usize>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        self.deliver_with(py, page, client, |py| {
-            parse_body(py, &page.body).map(Bound::into_any)
+        self.deliver_with(py, page, client, keep, |py| {
+            let parsed = parse_body(py, &page.body)?;
+            if let Some(keep) = keep.filter(|keep| page.ticket_count > *keep) {
+                if let Some(tickets) = parsed.get_item("tickets")? {
+                    tickets.cast::<PyList>()?.del_slice(keep, usize::MAX)?;
+                }
+            }
+            Ok(parsed.into_any())
         })
     }
 
     /// Starts prefetching the next page, hands `page` to `consume`, and only once that
     /// succeeded advances the cursor past it.
+    ///
+    /// With `keep`, a page of more tickets than that is cut (by `consume`) to its first
+    /// `keep`: a capped export's server may send more than the `limit` it was asked for.
+    /// The cursor then stays at this page, since the tickets cut off are still to come;
+    /// resuming from it repeats the tickets kept rather than losing the others.
     fn deliver_with<'py, T>(
         self,
         py: Python<'py>,
         page: &ListPage,
         client: Client,
+        keep: Option<usize>,
         consume: impl FnOnce(Python<'py>) -> PyResult<T>,
     ) -> PyResult<T> {
+        let cut = keep.is_some_and(|keep| page.ticket_count > keep);
         // The next page is requested before this one is consumed, so that the network
         // overlaps the decoding or writing. The cursor itself advances only once this page
         // has been consumed; its cursor is checked before, so that a page the pager would
@@ -110,7 +125,7 @@ impl Fetch {
         let next = {
             let state = lock(&self.state);
             state.cursor.check(page).map_err(TalqueErr)?;
-            match (state.prefetch_enabled && page.more, &page.cursor) {
+            match (state.prefetch_enabled && page.more && !cut, &page.cursor) {
                 (true, Some(cursor)) => state.cursor.next_request().map(|mut request| {
                     request.cursor = Some(cursor.clone());
                     request
@@ -130,7 +145,9 @@ impl Fetch {
                 "this page fetch was abandoned; the pager has moved on",
             ));
         }
-        state.cursor.advance(page).map_err(TalqueErr)?;
+        if !cut {
+            state.cursor.advance(page).map_err(TalqueErr)?;
+        }
         state.prefetch = prefetch;
         Ok(consumed)
     }
@@ -173,7 +190,7 @@ struct FetchedPage {
 
 impl IntoPython for FetchedPage {
     fn into_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-        self.fetch.deliver(py, &self.page, self.client)
+        self.fetch.deliver(py, &self.page, self.client, None)
     }
 }
 
@@ -203,7 +220,7 @@ impl IntoPython for Option<BatchedPage> {
             client,
         } = fetched;
         let table = table.get();
-        let rows = fetch.deliver_with(py, &page, client, |py| {
+        let rows = fetch.deliver_with(py, &page, client, None, |py| {
             py.detach(|| table.add_page(&page.body))
                 .map_err(|err| PyErr::from(TalqueErr(err)))
         })?;
@@ -241,12 +258,14 @@ impl CorePager {
 }
 
 impl CorePager {
-    /// Fetches the next page and hands its body to `consume` without the GIL; the cursor
-    /// advances only once `consume` succeeded. None when the listing is complete.
+    /// Fetches the next page and hands its body and how many of its tickets to keep (all
+    /// without `keep`) to `consume` without the GIL; the cursor advances only once
+    /// `consume` succeeded. None when the listing is complete.
     fn consume_next_page<E: Send>(
         &self,
         py: Python<'_>,
-        consume: impl FnOnce(&[u8]) -> Result<usize, E> + Send,
+        keep: Option<usize>,
+        consume: impl FnOnce(&[u8], usize) -> Result<usize, E> + Send,
     ) -> PyResult<Option<usize>>
     where
         PyErr: From<E>,
@@ -260,8 +279,9 @@ impl CorePager {
             source.fetch(&fetcher, events).await
         })?;
         fetch
-            .deliver_with(py, &page, client, |py| {
-                py.detach(|| consume(&page.body)).map_err(PyErr::from)
+            .deliver_with(py, &page, client, keep, |py| {
+                py.detach(|| consume(&page.body, keep.unwrap_or(usize::MAX)))
+                    .map_err(PyErr::from)
             })
             .map(Some)
     }
@@ -282,8 +302,10 @@ impl CorePager {
 
     /// Fetches the next page as a dict, or returns None when the listing is complete.
     ///
-    /// On error nothing advances, so `cursor` still fetches the failed page.
-    fn next_page<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    /// On error nothing advances, so `cursor` still fetches the failed page. With `keep`,
+    /// a longer page is cut to its first `keep` tickets (see [`Fetch::deliver_with`]).
+    #[pyo3(signature = (keep=None))]
+    fn next_page<'py>(&self, py: Python<'py>, keep: Option<usize>) -> PyResult<Bound<'py, PyAny>> {
         let Some((fetch, source)) = Fetch::begin(&self.state)? else {
             return Ok(py.None().into_bound(py));
         };
@@ -292,7 +314,7 @@ impl CorePager {
         let page = run_blocking(py, move |events| async move {
             source.fetch(&fetcher, events).await
         })?;
-        fetch.deliver(py, &page, client)
+        fetch.deliver(py, &page, client, keep)
     }
 
     /// Fetches the next page and writes its tickets to `writer`, flushed to the OS, all
@@ -300,14 +322,18 @@ impl CorePager {
     ///
     /// On error (fetching or writing) the cursor does not advance and `writer.position`
     /// still ends at the last complete page, so both name the same point to resume from.
+    /// With `keep`, a longer page is cut to its first `keep` tickets (see
+    /// [`Fetch::deliver_with`]).
+    #[pyo3(signature = (writer, keep=None))]
     fn write_next_page(
         &self,
         py: Python<'_>,
         writer: &Bound<'_, TicketWriter>,
+        keep: Option<usize>,
     ) -> PyResult<Option<usize>> {
         let writer = writer.get();
         writer.check_open()?;
-        self.consume_next_page(py, |body| writer.write_page(body))
+        self.consume_next_page(py, keep, |body, keep| writer.write_page(body, keep))
     }
 
     /// Fetches the next page and appends its tickets to `table` as one Arrow record batch,
@@ -318,13 +344,23 @@ impl CorePager {
         table: &Bound<'_, TicketTable>,
     ) -> PyResult<Option<usize>> {
         let table = table.get();
-        self.consume_next_page(py, |body| table.add_page(body).map_err(TalqueErr))
+        self.consume_next_page(py, None, |body, _| table.add_page(body).map_err(TalqueErr))
     }
 
     /// Fetches the next page and writes it as one Parquet part file at `path`, without
     /// the GIL; returns the number of tickets, or None when the listing is complete.
-    fn write_parquet_part(&self, py: Python<'_>, path: PathBuf) -> PyResult<Option<usize>> {
-        self.consume_next_page(py, |body| parquet::write_part(body, &path))
+    /// With `keep`, a longer page is cut to its first `keep` tickets (see
+    /// [`Fetch::deliver_with`]).
+    #[pyo3(signature = (path, keep=None))]
+    fn write_parquet_part(
+        &self,
+        py: Python<'_>,
+        path: PathBuf,
+        keep: Option<usize>,
+    ) -> PyResult<Option<usize>> {
+        self.consume_next_page(py, keep, |body, keep| {
+            parquet::write_part(body, &path, keep)
+        })
     }
 
     /// Ends the fetch in progress without waiting for its Rust future to be dropped.

@@ -18,9 +18,12 @@ pub fn merge_parquet_parts(py: Python<'_>, parts: Vec<PathBuf>, output: PathBuf)
     .map_err(|err| WriteFailure::from(err).into())
 }
 
-/// Converts a list body and writes it as one Parquet part file at `path`; no GIL.
-pub fn write_part(body: &[u8], path: &std::path::Path) -> Result<usize, WriteFailure> {
+/// Converts a list body and writes its first `keep` tickets as one Parquet part file at
+/// `path`; no GIL.
+pub fn write_part(body: &[u8], path: &std::path::Path, keep: usize) -> Result<usize, WriteFailure> {
     let batch = talque_core::list_batch(body).map_err(talque_core::ExportError::Response)?;
+    // A zero-copy view: a capped export cuts a page longer than it asked for.
+    let batch = batch.slice(0, keep.min(batch.num_rows()));
     talque_core::write_part(&batch, path)?;
     Ok(batch.num_rows())
 }

@@ -7,14 +7,18 @@ use talque_core::ReadBatch;
 use crate::awaitable::IntoPython;
 use crate::errors::TalqueErr;
 use crate::json::parse_body;
+use crate::logging::DebugLog;
 
 /// The reason given for an id that the server left out of its answer.
 const MISSING_REASON: &str = "MISSING_FROM_RESPONSE";
 
-/// Returns every requested id in request order, then any id the server added unasked.
+/// Returns every requested id in request order, and nothing else.
+///
+/// Ids the server added unasked are dropped: the result must hold exactly what was asked
+/// for. They are named on one DEBUG line of the `talque` logger, for whoever investigates.
 pub fn merge_batches<'py>(py: Python<'py>, batches: &[ReadBatch]) -> PyResult<Bound<'py, PyDict>> {
     let merged = PyDict::new(py);
-    let mut extras: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)> = Vec::new();
+    let mut extras: Vec<String> = Vec::new();
     for batch in batches {
         let body = parse_body(py, &batch.body)?;
         let by_id = body
@@ -34,11 +38,18 @@ pub fn merge_batches<'py>(py: Python<'py>, batches: &[ReadBatch]) -> PyResult<Bo
                 None => merged.set_item(id, missing(py)?)?,
             }
         }
-        extras.extend(by_id.iter());
+        for (id, _) in by_id.iter() {
+            extras.push(id.str()?.to_string());
+        }
     }
-    for (id, result) in extras {
-        if !merged.contains(&id)? {
-            merged.set_item(id, result)?;
+    if !extras.is_empty() {
+        if let Some(log) = DebugLog::for_call(py)? {
+            let line = format!(
+                "read: dropped {} id(s) the server answered but were not requested: {}",
+                extras.len(),
+                extras.join(", ")
+            );
+            log.emit_line(py, &line)?;
         }
     }
     Ok(merged)

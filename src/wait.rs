@@ -5,6 +5,18 @@
 //! `Python::check_signals` (so Ctrl-C raises `KeyboardInterrupt` promptly and aborts the
 //! request) and to forward the core's log events to Python's `logging`. The task itself never
 //! touches the GIL.
+//!
+//! Why an interrupt is always prompt: Python runs a pending SIGINT handler either in
+//! `check_signals` or inside whatever Python code runs next with the GIL, and raises
+//! `KeyboardInterrupt` there. Here that code is the wait loop's own `check_signals`, at
+//! least every `SIGNAL_POLL` and before any log line is forwarded, and the `talque` logger
+//! (`DebugLog`), whose errors other than `Exception`s are returned, never ignored. A signal
+//! that arrived before this call (during import, runtime start-up or between calls) is
+//! found by the check before the request is even started. So from the signal on, at most
+//! one `SIGNAL_POLL` passes before the call returns the interrupt and aborts its task.
+//! (CPython 3.11 and older can still lose an interrupt before the call: a handler that
+//! runs inside a garbage-collector callback has its `KeyboardInterrupt` reported as
+//! "Exception ignored" and dropped. Nothing here can see a signal Python has dropped.)
 
 use std::future::Future;
 use std::sync::mpsc::{sync_channel, RecvTimeoutError};
@@ -31,6 +43,8 @@ where
     F: FnOnce(Option<EventSink>) -> Fut,
     Fut: Future<Output = Result<T, talque_core::Error>> + Send + 'static,
 {
+    // An interrupt that is already pending ends the call before anything is sent.
+    py.check_signals()?;
     let log = DebugLog::for_call(py)?;
     let (sink, mut events) = match log {
         Some(_) => {
@@ -49,16 +63,20 @@ where
         // The receiver moves into the detached closure and back, since it is not `Sync`.
         let (outcome, rx) = py.detach(move || (done_rx.recv_timeout(SIGNAL_POLL), done_rx));
         done_rx = rx;
-        forward_events(py, log.as_ref(), events.as_mut());
+        // A pending interrupt is taken first, before any logging handler runs Python code
+        // that it could be raised in. Forwarding may still meet one that arrives meanwhile:
+        // that one ends the call too. Aborting the task drops the in-flight request and
+        // closes its connection.
+        let interrupted = py
+            .check_signals()
+            .and_then(|()| forward_events(py, log.as_ref(), events.as_mut()));
+        if let Err(interrupt) = interrupted {
+            task.abort();
+            return Err(interrupt);
+        }
         match outcome {
             Ok(result) => return result.map_err(|err| TalqueErr(err).into()),
-            Err(RecvTimeoutError::Timeout) => {
-                if let Err(interrupt) = py.check_signals() {
-                    // Aborting the task drops the in-flight request and closes its connection.
-                    task.abort();
-                    return Err(interrupt);
-                }
-            }
+            Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => {
                 return Err(PyRuntimeError::new_err(
                     "talque's request task ended without a result",
@@ -72,10 +90,11 @@ fn forward_events(
     py: Python<'_>,
     log: Option<&DebugLog>,
     events: Option<&mut UnboundedReceiver<talque_core::Event>>,
-) {
+) -> PyResult<()> {
     if let (Some(log), Some(events)) = (log, events) {
         while let Ok(event) = events.try_recv() {
-            log.emit(py, &event);
+            log.emit(py, &event)?;
         }
     }
+    Ok(())
 }

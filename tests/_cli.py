@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import pty
+import struct
 import subprocess
 import sys
+import termios
 from pathlib import Path
 from typing import Any
 
@@ -48,3 +52,35 @@ def jsonl(path: Path) -> list[Any]:
 def leftovers(output: Path) -> list[str]:
     """Files an export left beside its output (partial data, checkpoint)."""
     return sorted(p.name for p in output.parent.iterdir() if p.name != output.name)
+
+
+def run_on_terminal(
+    server: FakeServer, *args: str, env: dict[str, str] | None = None
+) -> tuple[int, str]:
+    """Runs ``python -m talque ARGS`` with stderr on a pseudo-terminal (where the progress
+    bar is drawn); returns the exit status and everything written to that terminal."""
+    controller, terminal = pty.openpty()
+    # A new pseudo-terminal is 0 columns wide, and tqdm draws nothing in 0 columns.
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 160, 0, 0))
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "talque", *args],
+            env=env if env is not None else cli_env(server),
+            stdout=subprocess.DEVNULL,
+            stderr=terminal,
+            timeout=120,
+            check=False,
+        )
+        os.close(terminal)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(controller)
+    return done.returncode, seen.decode()

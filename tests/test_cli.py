@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
 import re
 import shutil
 import signal
@@ -15,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import talque
-from _cli import cli_env, jsonl, leftovers, parse_lines, run_cli
+from _cli import cli_env, jsonl, leftovers, parse_lines, run_cli, run_on_terminal
 from talque.testing import FakeServer
 
 
@@ -83,31 +81,9 @@ def test_stdout_closed_early_is_not_an_error_message(server: FakeServer) -> None
 
 
 def test_progress_bar_only_on_a_terminal(server: FakeServer) -> None:
-    controller, terminal = pty.openpty()
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "talque", "list", server.org_id, "--page-size", "100"],
-            env=cli_env(server),
-            stdout=subprocess.DEVNULL,
-            stderr=terminal,
-            timeout=60,
-            check=False,
-        )
-        os.close(terminal)
-        seen = b""
-        while True:
-            try:
-                chunk = os.read(controller, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-    finally:
-        os.close(controller)
-    assert done.returncode == 0
-    text = seen.decode()
-    assert "tickets" in text and "pages" in text and "\r" in text
+    code, text = run_on_terminal(server, "list", server.org_id, "--page-size", "100")
+    assert code == 0
+    assert "exporting tickets: 1000ticket" in text and "10 pages]" in text
 
 
 def test_read_writes_one_line_per_id_in_order(server: FakeServer, tmp_path: Path) -> None:

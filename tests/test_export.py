@@ -113,7 +113,7 @@ def test_failed_export_leaves_no_output_and_resume_is_exact(
     server.clear_requests()
     resumed = run_cli(server, "list", server.org_id, "-o", str(output), "--resume")
     assert resumed.returncode == 0, resumed.stderr
-    assert "exported 1,000 tickets in 10 pages" in resumed.stderr and "(resumed)" in resumed.stderr
+    assert "exported 1,000 tickets in 10 pages" in resumed.stderr and "(resumed: " in resumed.stderr
     # Only the failed page and those after it were fetched again.
     assert len(server.requests("list")) == 7
     assert read_output(output, fmt) == expected(server.tickets(), fmt)

@@ -488,7 +488,8 @@ def test_pagers_and_results_are_arrow_streams(
 def test_a_missing_tqdm_says_what_to_install(
     server: FakeServer, client: talque.TalqueClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+    for module in ("tqdm.auto", "tqdm.std", "tqdm.notebook"):
+        monkeypatch.setitem(sys.modules, module, None)
     with pytest.raises(
         ImportError, match=r"progress=True needs tqdm: pip install 'talque\[progress\]'"
     ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import pickle
 
 import pytest
@@ -133,3 +134,22 @@ def test_a_failing_batch_fails_the_read(server: FakeServer) -> None:
     with server.client(batch_size=5, max_concurrency=1) as client:
         with pytest.raises(talque.NotFoundError):
             client.read(server.org_id, "pretix", [f"id{i}" for i in range(20)])
+
+
+def test_ids_the_server_added_are_dropped_and_logged(
+    server: FakeServer, client: talque.TalqueClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    answer = {"success": False, "reason": "NOT_FOUND", "model": None}
+    body = json.dumps(
+        {
+            "orgId": server.org_id,
+            "provider": "pretix",
+            "ticketById": {"unasked-1": answer, "b": answer, "a": answer, "unasked-2": answer},
+        }
+    )
+    server.fail("status", endpoint="read", status=200, body=body)
+    with caplog.at_level(logging.DEBUG, logger="talque"):
+        result = client.read(server.org_id, "pretix", ["b", "a"])
+    assert list(result) == ["b", "a"]
+    [line] = [r.getMessage() for r in caplog.records if "not requested" in r.getMessage()]
+    assert "2 id(s)" in line and "unasked-1" in line and "unasked-2" in line

@@ -32,9 +32,25 @@ class AsyncTalqueClient(ClientBase):
     async def read(self, org_id: str, provider: str, ticket_ids: Iterable[str]) -> ReadResult:
         """Looks tickets up by their provider-specific ids (batches run concurrently).
 
+        Behaves as :meth:`talque.TalqueClient.read`; the requests run on talque's runtime,
+        not the event loop, and cancelling the awaiting task aborts them.
+
+        Args:
+            org_id: The organization's Talque id.
+            provider: The ticket provider the ids belong to, such as ``"pretix"``.
+            ticket_ids: The provider-specific ticket ids (an iterable of strings, not one).
+
         Returns:
-            A :class:`ReadResult` mapping every requested id, in request order, to
+            A :class:`ReadResult` mapping exactly the requested ids, in request order, to
             ``{"success", "reason", "model"}``.
+
+        Raises:
+            TypeError, ValueError, APIStatusError, APIConnectionError, InvalidResponseError,
+            TalqueError: as :meth:`talque.TalqueClient.read` lists them.
+
+        Example:
+            >>> async with talque.AsyncTalqueClient() as client:
+            ...     result = await client.read("yourOrgId00000000001", "pretix", ["T-1001"])
         """
         org_id, provider, ids = self._read_args(org_id, provider, ticket_ids)
         results = await self._core.read_async(org_id, provider, ids) if ids else {}
@@ -52,21 +68,56 @@ class AsyncTalqueClient(ClientBase):
         """Lists an organization's tickets lazily: ``async for ticket in client.list(org)``.
 
         Args:
-            org_id: The organization.
+            org_id: The organization's Talque id.
             profile_id: Only tickets held by this profile.
-            limit: The page size sent to the API.
-            cursor: Resume a listing from a previous ``pager.cursor``.
-            prefetch: Request the next page while you consume the current one (one page
-                of look-ahead; its failure surfaces only when you reach that page).
+            limit: Tickets per page (at least 1, default 100; see
+                :meth:`talque.TalqueClient.list` for what the API accepts).
+            cursor: Resume a listing from an earlier ``pager.cursor``.
+            prefetch: Request the next page while you consume the current one.
+
+        Returns:
+            An :class:`AsyncTicketPager`: ``async for`` yields ticket dicts, ``pages()``
+            the page dicts, and ``await pager.to_pandas()`` (or ``to_arrow``,
+            ``to_polars``) a table. ``pager.cursor`` is where to resume.
+
+        Raises:
+            TypeError, ValueError, TalqueError: as :meth:`talque.TalqueClient.list` lists
+            them, before anything is sent; iterating raises what a request can, as there.
+
+        Example:
+            >>> async with talque.AsyncTalqueClient() as client:
+            ...     async for ticket in client.list("yourOrgId00000000001", limit=500):
+            ...         print(ticket["ticketId"])
         """
         return self._pager(AsyncTicketPager, org_id, profile_id, limit, cursor, prefetch)
 
     async def aclose(self) -> None:
-        """Closes the client's connections. Further calls raise :class:`TalqueError`."""
+        """Closes the client's connections. Further calls raise :class:`TalqueError`.
+
+        Returns:
+            None.
+
+        Raises:
+            Nothing: closing never fails.
+
+        Example:
+            >>> client = talque.AsyncTalqueClient()
+            >>> await client.aclose()
+        """
         self.close()
 
     def close(self) -> None:
-        """Closes the client's connections without awaiting (nothing needs awaiting)."""
+        """Closes without awaiting: :meth:`aclose` has nothing to await either.
+
+        Returns:
+            None.
+
+        Raises:
+            Nothing.
+
+        Example:
+            >>> talque.AsyncTalqueClient().close()
+        """
         self._closed = True
         self._core.close()
 

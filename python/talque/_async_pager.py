@@ -31,7 +31,20 @@ class AsyncTicketPager(PagerBase):
     """
 
     async def pages(self) -> AsyncIterator[TicketPage]:
-        """Yields each remaining page, ``{"orgId", "tickets", "cursor", "more"}``."""
+        """Yields each remaining page as it is fetched (``async for``).
+
+        Returns:
+            An async iterator of page dicts, ``{"orgId", "tickets", "cursor", "more"}``.
+
+        Raises:
+            APIStatusError, APIConnectionError, InvalidResponseError: as
+            :meth:`talque.TicketPager.pages` lists them; :attr:`cursor` still fetches the
+            failed page.
+
+        Example:
+            >>> async for page in client.list("yourOrgId00000000001").pages():
+            ...     print(len(page["tickets"]))
+        """
         while True:
             page = await self._next_page()
             if page is None:
@@ -40,7 +53,7 @@ class AsyncTicketPager(PagerBase):
 
     async def _next_page(self) -> TicketPage | None:
         page: TicketPage | None = await self._fetch(self._core.next_page_async())
-        return page
+        return self._seen(page)
 
     async def _fetch(self, fetch: Awaitable[_T]) -> _T:
         try:
@@ -73,16 +86,62 @@ class AsyncTicketPager(PagerBase):
         """The remaining tickets as a ``pyarrow.Table``: see :meth:`talque.TicketPager.to_arrow`.
 
         The Rust core converts each page to an Arrow record batch as it arrives.
+
+        Args:
+            progress: Show a tqdm bar counting tickets.
+
+        Returns:
+            A ``pyarrow.Table``, one row per ticket, in listing order.
+
+        Raises:
+            TypeError, ImportError, InvalidResponseError, TalqueError: as
+            :meth:`talque.TicketPager.to_arrow` lists them.
+
+        Example:
+            >>> table = await client.list("yourOrgId00000000001").to_arrow()
         """
         result: pa.Table = await self._table("arrow", progress)
         return result
 
     async def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
-        """The remaining tickets as a pandas DataFrame, structs flattened (``holder.email``)."""
-        return await self._table("pandas", progress)
+        """The remaining tickets as a pandas DataFrame: see :meth:`talque.TicketPager.to_pandas`.
+
+        The Rust core converts each page to an Arrow record batch as it arrives.
+
+        Args:
+            progress: Show a tqdm bar counting tickets.
+
+        Returns:
+            A pandas DataFrame, one row per ticket, in listing order.
+
+        Raises:
+            TypeError, ImportError, InvalidResponseError, TalqueError: as
+            :meth:`talque.TicketPager.to_pandas` lists them.
+
+        Example:
+            >>> frame = await client.list("yourOrgId00000000001").to_pandas()
+        """
+        result: pd.DataFrame = await self._table("pandas", progress)
+        return result
 
     async def to_polars(self, *, progress: bool = False) -> pl.DataFrame:
-        """The remaining tickets as a polars DataFrame; ``holder`` and ``purchaser`` are structs."""
+        """The remaining tickets as a polars DataFrame: see :meth:`talque.TicketPager.to_polars`.
+
+        The Rust core converts each page to an Arrow record batch as it arrives.
+
+        Args:
+            progress: Show a tqdm bar counting tickets.
+
+        Returns:
+            A polars DataFrame, one row per ticket, in listing order.
+
+        Raises:
+            TypeError, ImportError, InvalidResponseError, TalqueError: as
+            :meth:`talque.TicketPager.to_polars` lists them.
+
+        Example:
+            >>> people = await client.list("yourOrgId00000000001").to_polars()
+        """
         frame: pl.DataFrame = await self._table("polars", progress)
         return frame
 

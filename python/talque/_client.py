@@ -45,12 +45,41 @@ class TalqueClient(ClientBase):
     def read(self, org_id: str, provider: str, ticket_ids: Iterable[str]) -> ReadResult:
         """Looks tickets up by their provider-specific ids.
 
-        Ids are deduplicated and sent in batches of at most ``batch_size``, several
-        batches at once; the answers are merged. An empty list sends nothing.
+        Ids are deduplicated and sent in batches of at most ``batch_size``, up to
+        ``max_concurrency`` batches at once; the answers are merged. An empty list sends
+        nothing. The call releases the GIL while waiting, and Ctrl-C aborts it.
+
+        Args:
+            org_id: The organization's Talque id (case-sensitive, usually 20 characters).
+            provider: The ticket provider the ids belong to, such as ``"pretix"``; passed
+                through as given.
+            ticket_ids: The provider-specific ticket ids: a list, tuple or other iterable of
+                non-empty strings (not one string). Repeated ids are sent once.
 
         Returns:
-            A :class:`ReadResult` mapping every requested id, in request order, to
-            ``{"success", "reason", "model"}``.
+            A :class:`ReadResult`: a ``dict`` mapping exactly the requested ids (deduplicated,
+            in request order) to ``{"success", "reason", "model"}``. An id the server left
+            out has ``success`` False and ``reason`` ``"MISSING_FROM_RESPONSE"``; ids the
+            server added unasked are dropped (named on a DEBUG log line).
+
+        Raises:
+            TypeError: ``ticket_ids`` is a string or holds a non-string; ``org_id`` or
+                ``provider`` is not a string. Raised before anything is sent.
+            ValueError: An empty id or one with control characters; raised before sending.
+            AuthenticationError: 401, the credentials were refused.
+            PermissionDeniedError: 403, these credentials may not read the organization.
+            NotFoundError: 404, no such organization.
+            APIStatusError: Any other error status, after retries for 408, 429 and 5xx.
+            APIConnectionError: The server could not be reached (``APITimeoutError`` for a
+                timeout), after retries.
+            InvalidResponseError: A 2xx answer that is not the documented shape.
+            TalqueError: The client is closed.
+
+        Example:
+            >>> with talque.TalqueClient() as client:
+            ...     result = client.read("yourOrgId00000000001", "pretix", ["T-1001", "T-1002"])
+            ...     for ticket_id, answer in result.found.items():
+            ...         print(ticket_id, answer["model"]["holder"].get("email"))
         """
         org_id, provider, ids = self._read_args(org_id, provider, ticket_ids)
         results = self._core.read(org_id, provider, ids) if ids else {}
@@ -68,12 +97,39 @@ class TalqueClient(ClientBase):
         """Lists an organization's tickets lazily; nothing is sent until you iterate.
 
         Args:
-            org_id: The organization.
+            org_id: The organization's Talque id (case-sensitive, usually 20 characters).
             profile_id: Only tickets held by this profile.
-            limit: The page size sent to the API.
-            cursor: Resume a listing from a previous ``pager.cursor``.
-            prefetch: Request the next page while you consume the current one (one page
-                of look-ahead; its failure surfaces only when you reach that page).
+            limit: Tickets per page (at least 1; default 100, the API's own default). The API
+                does not document its maximum: a page size it refuses raises
+                :class:`BadRequestError` on the first page (the fake server accepts 1 to
+                1000). A server may also send more or fewer than asked.
+            cursor: Resume a listing from an earlier ``pager.cursor`` (or an export's).
+            prefetch: Request the next page while you consume the current one (one page of
+                look-ahead; its failure surfaces only when you reach that page).
+
+        Returns:
+            A :class:`TicketPager`: iterate it for ticket dicts (exactly as the server sent
+            them), or call ``pages()`` for the page dicts, or ``to_arrow()``,
+            ``to_pandas()``, ``to_polars()`` for a table. ``pager.cursor`` is where to resume.
+
+        Raises:
+            TypeError: An argument of the wrong type, before anything is sent.
+            ValueError: ``limit`` below 1, an empty ``org_id`` or ``cursor``; before sending.
+            TalqueError: The client is closed.
+
+            Iterating the pager raises what a request can: :class:`AuthenticationError`
+            (401), :class:`PermissionDeniedError` (403), :class:`NotFoundError` (404),
+            :class:`BadRequestError` (400, such as a refused ``limit``), another
+            :class:`APIStatusError` after retries, :class:`APIConnectionError` or
+            :class:`APITimeoutError` after retries, and :class:`InvalidResponseError` for a
+            malformed page or broken pagination (a repeated cursor). ``pager.cursor`` then
+            still fetches the failed page.
+
+        Example:
+            >>> with talque.TalqueClient() as client:
+            ...     pager = client.list("yourOrgId00000000001", limit=500)
+            ...     emails = [ticket["holder"].get("email") for ticket in pager]
+            ...     frame = client.list("yourOrgId00000000001").to_pandas()
         """
         return self._pager(TicketPager, org_id, profile_id, limit, cursor, prefetch)
 
@@ -97,7 +153,8 @@ class TalqueClient(ClientBase):
         is written as ``OUTPUT.partial`` beside a checkpoint ``OUTPUT.partial.json`` and
         renamed to ``output`` only when complete, so a file under that name is never a
         partial export. After a failure, the same call with ``resume=True`` continues
-        where the last complete page ended, losing and repeating no ticket.
+        where the last complete page ended, losing and repeating no ticket. A failure
+        before the first page leaves no partial file.
 
         Args:
             org_id: The organization.
@@ -106,12 +163,35 @@ class TalqueClient(ClientBase):
                 suffix of ``output`` (``.jsonl``/``.ndjson``, ``.csv``, ``.parquet``),
                 else JSON Lines.
             profile_id: Only tickets held by this profile.
-            limit: The page size sent to the API.
-            max_items: Stop after this many tickets; the result's ``cursor`` continues.
+            limit: Tickets per request (see :meth:`list` for what the API accepts).
+            max_items: Stop after exactly this many tickets; the result's ``cursor``
+                continues. A server that sends more than the ``limit`` asked for has its
+                last page cut; ``cursor`` then fetches that page again (repeating the
+                tickets of it already written, losing none).
             cursor: Start at this cursor (from a pager or an earlier export).
             resume: Continue the interrupted export into ``output``, if there is one
                 (else start a new one).
             progress: Show a progress bar (a widget in notebooks, stderr elsewhere).
+
+        Returns:
+            An :class:`ExportResult`: the output path, format, tickets and pages in the file
+            (a resumed run's earlier ones included), the ``cursor`` to continue from when
+            ``max_items`` stopped early (else None) and whether it ``resumed``.
+
+        Raises:
+            TypeError: An argument of the wrong type, before anything is sent.
+            ValueError: An unknown ``format``, ``cursor`` together with ``resume``, or a
+                checkpoint made with other arguments; before anything is sent.
+            ImportError: Parquet without pyarrow (``pip install 'talque[arrow]'``).
+            OSError: The file could not be written; the partial output is kept.
+            TalqueError: A request failed (:class:`APIStatusError`,
+                :class:`APIConnectionError`, :class:`InvalidResponseError`, as for
+                :meth:`list`) or the client is closed; resume with ``resume=True``.
+
+        Example:
+            >>> with talque.TalqueClient() as client:
+            ...     result = client.export("yourOrgId00000000001", "tickets.csv")
+            ...     print(result.tickets, "tickets in", result.output)
         """
         with Progress(progress, total=max_items, desc="export", count_pages=True) as bar:
             return export_tickets(
@@ -125,10 +205,24 @@ class TalqueClient(ClientBase):
                 cursor=cursor,
                 resume=resume,
                 on_page=bar.update,
+                on_checkpoint=bar.follow,
             )
 
     def close(self) -> None:
-        """Closes the client's connections. Further calls raise :class:`TalqueError`."""
+        """Closes the client's connections. Further calls raise :class:`TalqueError`.
+
+        Closing twice is harmless; ``with TalqueClient() as client:`` closes on exit.
+
+        Returns:
+            None.
+
+        Raises:
+            Nothing: closing never fails.
+
+        Example:
+            >>> client = talque.TalqueClient()
+            >>> client.close()
+        """
         self._closed = True
         self._core.close()
 

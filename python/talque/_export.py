@@ -104,8 +104,13 @@ def export_tickets(
         checkpoint, sink, resumed = _open_partial(paths, fmt, org, profile, start, resume)
     try:
         _run(client, sink, checkpoint, size, max_items, paths, on_page, on_checkpoint)
-    finally:
+    except BaseException:
         sink.close()
+        if paths is not None and not resumed and checkpoint.pages == 0:
+            # Nothing was exported: an empty partial file would only invite a useless resume.
+            paths.discard()
+        raise
+    sink.close()
     return ExportResult(
         output=paths.output if paths else None,
         format=fmt,
@@ -183,7 +188,9 @@ def _run(
                 prefetch=max_items is None,
             )
             pager_limit = size
-        written = sink.write_next_page(pager._core)
+        # A server may send more than the limit asked for: the page is cut at max_items,
+        # and the cursor then stays at that page (resuming repeats the tickets kept).
+        written = sink.write_next_page(pager._core, remaining)
         if written is None:
             checkpoint.finished = True
             checkpoint.cursor = None

@@ -19,8 +19,9 @@ __all__ = ["FileSink", "ParquetSink", "Sink"]
 
 
 class Sink(Protocol):
-    def write_next_page(self, core_pager: Any) -> int | None:
-        """Fetches the next page into the output; its ticket count, or None at the end."""
+    def write_next_page(self, core_pager: Any, keep: int | None) -> int | None:
+        """Fetches the next page into the output, cut to its first ``keep`` tickets when
+        given; its ticket count, or None at the end."""
 
     def mark(self, checkpoint: Checkpoint) -> None:
         """Records in ``checkpoint`` how much of the partial output is complete."""
@@ -40,8 +41,8 @@ class FileSink:
         self._writer = TicketWriter(where, format, append_at=append_at)
         self._target = target
 
-    def write_next_page(self, core_pager: Any) -> int | None:
-        written: int | None = core_pager.write_next_page(self._writer)
+    def write_next_page(self, core_pager: Any, keep: int | None) -> int | None:
+        written: int | None = core_pager.write_next_page(self._writer, keep)
         return written
 
     def mark(self, checkpoint: Checkpoint) -> None:
@@ -82,10 +83,10 @@ class ParquetSink:
     def _part(self, index: int) -> Path:
         return self._folder / f"part-{index:08d}.parquet"
 
-    def write_next_page(self, core_pager: Any) -> int | None:
+    def write_next_page(self, core_pager: Any, keep: int | None) -> int | None:
         part = self._part(self._parts)
         tmp = part.with_suffix(".tmp")
-        written: int | None = core_pager.write_parquet_part(tmp)
+        written: int | None = core_pager.write_parquet_part(tmp, keep)
         if written:
             os.replace(tmp, part)
             self._parts += 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,14 @@ class ExportPaths:
     @property
     def checkpoint(self) -> Path:
         return self.output.with_name(self.output.name + ".partial.json")
+
+    def discard(self) -> None:
+        """Removes the partial output and its checkpoint, whichever exist."""
+        self.checkpoint.unlink(missing_ok=True)
+        if self.partial.is_dir():
+            shutil.rmtree(self.partial)
+        else:
+            self.partial.unlink(missing_ok=True)
 
 
 @dataclass

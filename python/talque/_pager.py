@@ -14,9 +14,20 @@ if TYPE_CHECKING:
     import polars as pl
     import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
 
-__all__ = ["PagerBase", "TicketPager"]
+__all__ = ["PagerBase", "TicketPager", "holder_name"]
 
 _UNSET: Any = object()
+# Tickets shown by _repr_html_.
+_PREVIEW = 5
+
+
+def holder_name(ticket: Ticket | None) -> str:
+    """The holder's first and last name, for previews; empty when there is none."""
+    holder: Any = ticket.get("holder") if isinstance(ticket, dict) else None
+    if not isinstance(holder, dict):
+        return ""
+    names = (holder.get("firstName"), holder.get("lastName"))
+    return " ".join(name for name in names if isinstance(name, str) and name)
 
 
 class PagerBase:
@@ -31,6 +42,10 @@ class PagerBase:
         self.org_id = org_id
         self.profile_id = profile_id
         self.limit = limit
+        # What the HTML view shows: counts and the first tickets delivered so far.
+        self._tickets_seen = 0
+        self._pages_seen = 0
+        self._preview: list[Ticket] = []
 
     @property
     def cursor(self) -> str | None:
@@ -44,6 +59,15 @@ class PagerBase:
     def finished(self) -> bool:
         """True once the last page has been fetched."""
         return bool(self._core.finished)
+
+    def _seen(self, page: TicketPage | None) -> TicketPage | None:
+        """Counts a page delivered by the core (None at the end) for the HTML view."""
+        if page is not None:
+            tickets = page["tickets"]
+            self._pages_seen += 1
+            self._tickets_seen += len(tickets)
+            self._preview.extend(tickets[: _PREVIEW - len(self._preview)])
+        return page
 
     def _hold(self, start: str | None, tickets: list[Ticket]) -> None:
         """Takes a fetched page; until its last ticket is handed out, resuming refetches it."""
@@ -79,11 +103,24 @@ class PagerBase:
             ("limit", self.limit),
             ("cursor", self.cursor),
             ("finished", self.finished),
+            ("tickets fetched", self._tickets_seen),
+            ("pages fetched", self._pages_seen),
         ]
 
     def _repr_html_(self) -> str:
-        """Jupyter's view of the pager: its state only, without touching the network."""
-        return _html.summary(type(self).__name__, self._fields())
+        """Jupyter's view of the pager: its state, the counts of tickets and pages fetched
+        so far and the first tickets, from memory only (displaying never sends a request)."""
+        rows = [
+            (t.get("ticketId"), t.get("provider"), t.get("category"), holder_name(t))
+            for t in self._preview
+        ]
+        return _html.summary(
+            type(self).__name__,
+            self._fields(),
+            header=("ticket id", "provider", "category", "holder"),
+            rows=rows,
+            more=self._tickets_seen - len(rows),
+        )
 
     def __repr__(self) -> str:
         return (
@@ -109,9 +146,27 @@ class TicketPager(PagerBase):
     """
 
     def pages(self) -> Iterator[TicketPage]:
-        """Yields each remaining page, ``{"orgId", "tickets", "cursor", "more"}``."""
+        """Yields each remaining page as it is fetched.
+
+        Returns:
+            An iterator of page dicts, ``{"orgId", "tickets", "cursor", "more"}``, exactly
+            as the server sent them.
+
+        Raises:
+            APIStatusError: An error status (401, 403, 404, 400, or 429/5xx after retries).
+            APIConnectionError: The server could not be reached (``APITimeoutError`` for a
+                timeout), after retries.
+            InvalidResponseError: A malformed page, or broken pagination (a repeated
+                cursor, ``more`` without a cursor).
+
+            After any of them :attr:`cursor` still fetches the failed page.
+
+        Example:
+            >>> for page in client.list("yourOrgId00000000001", limit=500).pages():
+            ...     print(len(page["tickets"]), "tickets; more:", page["more"])
+        """
         while True:
-            page = self._core.next_page()
+            page = self._seen(self._core.next_page())
             if page is None:
                 return
             yield page
@@ -120,7 +175,7 @@ class TicketPager(PagerBase):
         while True:
             if self._head is None:
                 start = self._core.cursor
-                page = self._core.next_page()
+                page = self._seen(self._core.next_page())
                 if page is None:
                     return
                 if not page["tickets"]:
@@ -140,13 +195,23 @@ class TicketPager(PagerBase):
         empty table with every column.
 
         Args:
-            progress: Show a ``tqdm.auto`` bar counting tickets (needs ``talque[progress]``).
+            progress: Show a tqdm bar counting tickets (a widget in Jupyter with ipywidgets,
+                one line of text updated in place without it, stderr elsewhere).
+
+        Returns:
+            A ``pyarrow.Table``, one row per ticket, in listing order.
 
         Raises:
+            TypeError: ``progress`` is not a bool.
             ImportError: pyarrow is missing (``pip install 'talque[arrow]'``); raised
                 before anything is fetched.
-            TalqueError: a page failed. The tickets converted so far are not returned;
-                :attr:`cursor` points at the failed page.
+            InvalidResponseError: A field has the wrong type (names the ticket and field).
+            TalqueError: A page failed (as for :meth:`pages`). The tickets converted so far
+                are not returned; :attr:`cursor` points at the failed page.
+
+        Example:
+            >>> table = client.list("yourOrgId00000000001", limit=1000).to_arrow()
+            >>> table.num_rows, table.schema.field("ctime").type
         """
         result: pa.Table = self._table("arrow", progress)
         return result
@@ -155,15 +220,54 @@ class TicketPager(PagerBase):
         """The remaining tickets as a pandas DataFrame (needs ``talque[pandas]``).
 
         Like :meth:`to_arrow`, with ``holder`` and ``purchaser`` flattened into
-        ``holder.email``, ``holder.firstName``, ... columns, timestamps as
-        ``datetime64[ms, UTC]`` and ``checkIns`` a list column of UTC timestamps.
+        ``holder.email``, ``holder.firstName``, ... columns (the CSV export's names) and
+        timestamps as ``datetime64[ms, UTC]`` and ``checkIns`` a list column of UTC timestamps.
+
+        Args:
+            progress: Show a tqdm bar counting tickets (a widget in Jupyter with ipywidgets,
+                one line of text updated in place without it, stderr elsewhere).
+
+        Returns:
+            A ``pandas.DataFrame``, one row per ticket, every column of the schema.
+
+        Raises:
+            TypeError: ``progress`` is not a bool.
+            ImportError: pandas or pyarrow is missing (``pip install 'talque[pandas]'``); raised
+                before anything is fetched.
+            InvalidResponseError: A field has the wrong type (names the ticket and field).
+            TalqueError: A page failed (as for :meth:`pages`). The tickets converted so far
+                are not returned; :attr:`cursor` points at the failed page.
+
+        Example:
+            >>> frame = client.list("yourOrgId00000000001").to_pandas(progress=True)
+            >>> frame[["ticketId", "holder.email", "ctime"]].head()
         """
         return self._table("pandas", progress)
 
     def to_polars(self, *, progress: bool = False) -> pl.DataFrame:
         """The remaining tickets as a polars DataFrame (needs ``talque[polars]``, not pyarrow).
 
-        Like :meth:`to_arrow`: ``holder`` and ``purchaser`` stay structs.
+        Like :meth:`to_arrow`: ``holder`` and ``purchaser`` stay structs, timestamps are
+        ``Datetime("ms", "UTC")``.
+
+        Args:
+            progress: Show a tqdm bar counting tickets (a widget in Jupyter with ipywidgets,
+                one line of text updated in place without it, stderr elsewhere).
+
+        Returns:
+            A ``polars.DataFrame``, one row per ticket, every column of the schema.
+
+        Raises:
+            TypeError: ``progress`` is not a bool.
+            ImportError: polars or pyarrow is missing (``pip install 'talque[polars]'``); raised
+                before anything is fetched.
+            InvalidResponseError: A field has the wrong type (names the ticket and field).
+            TalqueError: A page failed (as for :meth:`pages`). The tickets converted so far
+                are not returned; :attr:`cursor` points at the failed page.
+
+        Example:
+            >>> people = client.list("yourOrgId00000000001").to_polars()
+            >>> people.select(pl.col("holder").struct.field("email"))
         """
         frame: pl.DataFrame = self._table("polars", progress)
         return frame

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _html
 from ._frames import TableBuilder
+from ._pager import holder_name
 from ._types import Ticket, TicketResult
 
 if TYPE_CHECKING:
@@ -54,17 +55,70 @@ class ReadResult(dict[str, TicketResult]):
         """The found tickets, in request order, as a ``pyarrow.Table`` (``talque[arrow]``).
 
         The schema is :meth:`talque.TicketPager.to_arrow`'s; ids that were not found have
-        no row. ``progress`` shows a ``tqdm.auto`` bar counting tickets.
+        no row. Built from memory: nothing is sent.
+
+        Args:
+            progress: Show a tqdm bar counting tickets (total known).
+
+        Returns:
+            A ``pyarrow.Table``, one row per found ticket.
+
+        Raises:
+            TypeError: ``progress`` is not a bool.
+            ImportError: pyarrow is missing (``pip install 'talque[arrow]'``).
+            InvalidResponseError: A found ticket has a field of the wrong type (names the
+                ticket and field).
+
+        Example:
+            >>> result = client.read("yourOrgId00000000001", "pretix", ["T-1001", "T-1002"])
+            >>> result.to_arrow().num_rows == len(result.found)
         """
         result: pa.Table = self._table("arrow", progress)
         return result
 
     def to_pandas(self, *, progress: bool = False) -> pd.DataFrame:
-        """The found tickets as a pandas DataFrame, ``holder``/``purchaser`` flattened."""
-        return self._table("pandas", progress)
+        """The found tickets as a pandas DataFrame, ``holder``/``purchaser`` flattened.
+
+        Columns and types as :meth:`talque.TicketPager.to_pandas`; built from memory.
+
+        Args:
+            progress: Show a tqdm bar counting tickets (total known).
+
+        Returns:
+            A ``pandas.DataFrame``, one row per found ticket, in request order.
+
+        Raises:
+            TypeError: ``progress`` is not a bool.
+            ImportError: pandas or pyarrow is missing (``pip install 'talque[pandas]'``).
+            InvalidResponseError: A found ticket has a field of the wrong type (names the
+                ticket and field).
+
+        Example:
+            >>> frame = client.read("yourOrgId00000000001", "pretix", ids).to_pandas()
+        """
+        result: pd.DataFrame = self._table("pandas", progress)
+        return result
 
     def to_polars(self, *, progress: bool = False) -> pl.DataFrame:
-        """The found tickets as a polars DataFrame; ``holder``/``purchaser`` stay structs."""
+        """The found tickets as a polars DataFrame; ``holder``/``purchaser`` stay structs.
+
+        Columns and types as :meth:`talque.TicketPager.to_polars`; built from memory.
+
+        Args:
+            progress: Show a tqdm bar counting tickets (total known).
+
+        Returns:
+            A ``polars.DataFrame``, one row per found ticket, in request order.
+
+        Raises:
+            TypeError: ``progress`` is not a bool.
+            ImportError: polars or pyarrow is missing (``pip install 'talque[polars]'``).
+            InvalidResponseError: A found ticket has a field of the wrong type (names the
+                ticket and field).
+
+        Example:
+            >>> people = client.read("yourOrgId00000000001", "pretix", ids).to_polars()
+        """
         frame: pl.DataFrame = self._table("polars", progress)
         return frame
 
@@ -94,7 +148,7 @@ class ReadResult(dict[str, TicketResult]):
     def _repr_html_(self) -> str:
         """Jupyter's view: counts and the first results, from memory (no request)."""
         rows = [
-            (ticket_id, value.get("reason"), _holder_name(value.get("model")))
+            (ticket_id, value.get("reason"), holder_name(value.get("model")))
             for ticket_id, value in list(self.items())[:_PREVIEW]
         ]
         found = sum(1 for value in self.values() if value.get("success"))
@@ -119,11 +173,3 @@ def _rebuild(results: dict[str, TicketResult], org_id: str, provider: str) -> Re
 _CHUNK = 1000
 # Results shown by _repr_html_.
 _PREVIEW = 10
-
-
-def _holder_name(model: Ticket | None) -> str:
-    holder: Any = model.get("holder") if isinstance(model, dict) else None
-    if not isinstance(holder, dict):
-        return ""
-    names = (holder.get("firstName"), holder.get("lastName"))
-    return " ".join(name for name in names if isinstance(name, str) and name)

@@ -107,7 +107,7 @@ class CorePager:
     @property
     def finished(self) -> bool:
         """True once the last page has been fetched."""
-    def next_page(self) -> dict[str, Any] | None:
+    def next_page(self, keep: int | None = None) -> dict[str, Any] | None:
         """Fetches the next page, or returns None when done. On error nothing advances."""
     def abandon_fetch(self) -> None:
         """Ends the fetch in progress at once (its task was cancelled); nothing advances."""
@@ -119,10 +119,10 @@ class CorePager:
     def add_next_batch_async(self, table: TicketTable) -> Awaitable[int | None]:
         """Like ``add_next_batch``, as an awaitable for asyncio."""
 
-    def write_parquet_part(self, path: os.PathLike[str]) -> int | None:
+    def write_parquet_part(self, path: os.PathLike[str], keep: int | None = None) -> int | None:
         """Fetches the next page and writes it as a Parquet file at ``path``; None at the end."""
 
-    def write_next_page(self, writer: TicketWriter) -> int | None:
+    def write_next_page(self, writer: TicketWriter, keep: int | None = None) -> int | None:
         """Fetches the next page and writes its tickets to ``writer``, flushed to the OS.
 
         Returns the number of tickets written (0 for an empty page), or None when the

@@ -1,14 +1,22 @@
 """The ``talque`` command: ``talque list``, ``talque read``, ``talque fake-server``.
 
 Exit status: 0 on success, 1 when the export or read failed (one line on stderr names the
-error and how to resume), 2 for bad arguments, 130 when interrupted.
+error and what would help: checking the credentials or the org id, or resuming), 2 for bad
+arguments, 130 when interrupted.
 """
 
 from __future__ import annotations
 
 import sys
 
-from .._exceptions import TalqueError
+from .._exceptions import (
+    AuthenticationError,
+    BadRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+    TalqueError,
+)
+from ._connect import CredentialsError
 from ._parser import build_parser
 
 __all__ = ["main"]
@@ -17,6 +25,22 @@ __all__ = ["main"]
 def _fail(message: str, code: int) -> int:
     print(f"talque: error: {' '.join(message.split())}", file=sys.stderr)
     return code
+
+
+def _advice(err: BaseException, hint: object) -> str:
+    """What would help after ``err``: a resume only where the same request could succeed."""
+    if isinstance(err, CredentialsError | AuthenticationError):
+        return (
+            "check the credentials: TALQUE_CLIENT_ID and TALQUE_SECRET, or --client-id with "
+            "--secret-env NAME or --secret-file PATH"
+        )
+    if isinstance(err, PermissionDeniedError):
+        return "check the org id, and that these credentials may read that organization"
+    if isinstance(err, NotFoundError):
+        return "check the org id (case-sensitive, usually 20 characters) and --base-url"
+    if isinstance(err, BadRequestError):
+        return "check the arguments; repeating the same request will fail the same way"
+    return f"{hint}" if hint is not None else ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,5 +70,5 @@ def main(argv: list[str] | None = None) -> int:
         # Bad input, found before anything was sent.
         return _fail(str(err), 2)
     except (TalqueError, OSError, ImportError) as err:
-        resume = f"; {hint}" if hint is not None else ""
-        return _fail(f"{type(err).__name__}: {err}{resume}", 1)
+        advice = _advice(err, hint)
+        return _fail(f"{type(err).__name__}: {err}{'; ' + advice if advice else ''}", 1)

@@ -6,8 +6,13 @@ import argparse
 import os
 
 from .._client import TalqueClient
+from .._exceptions import TalqueError
 
-__all__ = ["client_from_args"]
+__all__ = ["CredentialsError", "client_from_args"]
+
+
+class CredentialsError(TalqueError):
+    """The client could not be made: the credentials are missing (nothing was sent)."""
 
 
 def _secret(args: argparse.Namespace) -> str | None:
@@ -26,11 +31,16 @@ def _secret(args: argparse.Namespace) -> str | None:
 
 
 def client_from_args(args: argparse.Namespace) -> TalqueClient:
-    return TalqueClient(
-        client_id=args.client_id,
-        secret=_secret(args),
-        base_url=args.base_url,
-        timeout=args.timeout,
-        max_retries=args.max_retries,
-        compression=args.compression,
-    )
+    secret = _secret(args)
+    try:
+        return TalqueClient(
+            client_id=args.client_id,
+            secret=secret,
+            base_url=args.base_url,
+            timeout=args.timeout,
+            max_retries=args.max_retries,
+            compression=args.compression,
+        )
+    except TalqueError as err:
+        # Bad options raise TypeError or ValueError; a TalqueError here is missing credentials.
+        raise CredentialsError(str(err)) from None

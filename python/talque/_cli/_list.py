@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from .._export import export_tickets
+from .._export import ExportResult, export_tickets
 from .._export_state import Checkpoint
 from .._progress import Progress
 from ._connect import client_from_args
@@ -20,13 +20,16 @@ class ResumeHint:
     def __init__(self, args: argparse.Namespace) -> None:
         self._to_file = args.output is not None
         self.cursor: str | None = args.cursor
+        # Pages in the output so far: with none, there is nothing to resume.
+        self.pages = 0
 
     def update(self, checkpoint: Checkpoint) -> None:
         self.cursor = checkpoint.cursor
+        self.pages = checkpoint.pages
 
     def __str__(self) -> str:
         at = f" (at cursor {self.cursor})" if self.cursor is not None else ""
-        if self._to_file:
+        if self._to_file and self.pages > 0:
             return f"run the same command with --resume to continue{at}"
         if self.cursor is None:
             return "run the same command again to start over"
@@ -40,9 +43,14 @@ def run_list(args: argparse.Namespace, hint: ResumeHint) -> int:
     shown = not args.quiet and sys.stderr.isatty()
     started = time.monotonic()
     with (
-        Progress(shown, total=args.max_items, desc="exporting tickets", count_pages=True) as bar,
         client_from_args(args) as client,
+        Progress(shown, total=args.max_items, desc="exporting tickets", count_pages=True) as bar,
     ):
+
+        def checkpointed(checkpoint: Checkpoint) -> None:
+            bar.follow(checkpoint)
+            hint.update(checkpoint)
+
         result = export_tickets(
             client,
             args.org_id,
@@ -54,20 +62,24 @@ def run_list(args: argparse.Namespace, hint: ResumeHint) -> int:
             cursor=args.cursor,
             resume=args.resume,
             on_page=bar.update,
-            on_checkpoint=hint.update,
+            on_checkpoint=checkpointed,
         )
     seconds = time.monotonic() - started
     if not args.quiet:
-        where = f" to {result.output}" if result.output is not None else ""
-        resumed = " (resumed)" if result.resumed else ""
-        # The rate of this run: a resumed export's earlier tickets are not in bar.tickets.
-        rate = bar.tickets / seconds if seconds > 0 else 0.0
-        print(
-            f"talque: exported {result.tickets:,} tickets in {result.pages:,} pages{where}"
-            f"{resumed}, {seconds:.1f} s, {rate:,.0f} tickets/s",
-            file=sys.stderr,
-        )
+        print(_summary(result, bar, seconds), file=sys.stderr)
         if result.cursor is not None:
             more = f"talque: more tickets remain: continue with --cursor {result.cursor}"
             print(more, file=sys.stderr)
     return 0
+
+
+def _summary(result: ExportResult, bar: Progress, seconds: float) -> str:
+    """One line: the whole export's counts, and the rate of the tickets this run fetched."""
+    where = f" to {result.output}" if result.output is not None else ""
+    new = result.tickets - bar.resumed
+    rate = new / seconds if seconds > 0 else 0.0
+    resumed = f" (resumed: {bar.resumed:,} already written, {new:,} new)" if result.resumed else ""
+    return (
+        f"talque: exported {result.tickets:,} tickets in {result.pages:,} pages{where}"
+        f"{resumed}, {seconds:.1f} s, {rate:,.0f} tickets/s"
+    )

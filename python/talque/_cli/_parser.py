@@ -89,7 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="tickets per request (default 100, the API's own default)",
     )
-    listing.add_argument("--max-items", type=_not_negative, metavar="N", help="stop after N")
+    listing.add_argument(
+        "--max-items",
+        type=_not_negative,
+        metavar="N",
+        help="stop after exactly N tickets and print the --cursor that continues (it fetches "
+        "the last page again when the server sent more than asked and the page was cut)",
+    )
     start = listing.add_mutually_exclusive_group()
     start.add_argument("--cursor", metavar="C", help="start at this cursor (from a failed run)")
     start.add_argument(

@@ -66,7 +66,19 @@ impl ExportFormat {
     ///
     /// On error some of the page's tickets may already be in `out`.
     pub fn write_page<W: Write>(self, body: &[u8], out: &mut W) -> Result<usize, ExportError> {
-        let tickets = page::raw_tickets(body)?;
+        self.write_first(body, usize::MAX, out)
+    }
+
+    /// Like [`ExportFormat::write_page`], writing only the first `keep` tickets: a capped
+    /// export cuts the last page of a server that sent more than the `limit` it was asked.
+    pub fn write_first<W: Write>(
+        self,
+        body: &[u8],
+        keep: usize,
+        out: &mut W,
+    ) -> Result<usize, ExportError> {
+        let mut tickets = page::raw_tickets(body)?;
+        tickets.truncate(keep);
         match self {
             ExportFormat::Jsonl => jsonl::write_tickets(&tickets, out)?,
             ExportFormat::Csv => csv_rows::write_tickets(&tickets, out)?,

@@ -267,3 +267,18 @@ fn io_errors_come_back_as_io() {
         }
     }
 }
+
+#[test]
+fn write_first_cuts_a_page_at_keep() {
+    let body = page(&[
+        r#"{"ticketId":"a"}"#,
+        r#"{"ticketId":"b"}"#,
+        r#"{"ticketId":"c"}"#,
+    ]);
+    let mut out = Vec::new();
+    let count = ExportFormat::Jsonl
+        .write_first(body.as_bytes(), 2, &mut out)
+        .unwrap();
+    assert_eq!(count, 2);
+    assert_eq!(out, b"{\"ticketId\":\"a\"}\n{\"ticketId\":\"b\"}\n");
+}
