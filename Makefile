@@ -16,7 +16,7 @@ DIST := dist
 CHECK_PY ?=
 
 .PHONY: build wheel sdist demo lint lint-rust lint-python lint-types test test-rust \
-	test-python test-airflow soak bench clean
+	test-python test-airflow test-dlt soak bench clean
 
 $(STAMP): requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -93,6 +93,19 @@ test-airflow: wheel
 	mkdir "$$tmp/airflow-home"; \
 	cd "$$tmp" && AIRFLOW_HOME="$$tmp/airflow-home" "$$tmp/venv/bin/python" -m pytest -q \
 		-c "$(CURDIR)/tests_airflow/pytest.ini" "$(CURDIR)/tests_airflow"
+
+# The dlt source (talque.dlt and examples/dags/talque_dlt_load.py) against a real dlt, DuckDB and
+# PostgreSQL: the wheel plus requirements-dlt.txt (every version pinned) in a fresh virtualenv
+# outside the tree, and tests_dlt/ with its own pytest settings. tests_dlt/with_postgres.sh
+# installs PostgreSQL if it is missing (apt-get, as root), runs a throwaway server for the
+# suite and stops it afterwards, also when a test fails. .ci/run runs it after the others.
+test-dlt: wheel
+	set -e; \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install --quiet -r requirements-dlt.txt $(DIST)/talque-*.whl; \
+	cd "$$tmp" && "$(CURDIR)/tests_dlt/with_postgres.sh" "$$tmp/venv/bin/python" -m pytest -q \
+		-c "$(CURDIR)/tests_dlt/pytest.ini" "$(CURDIR)/tests_dlt"
 
 # The long reliability runs (a few minutes), which `make test` leaves out (marker `soak`):
 # 50,000 tickets and 5,000 read ids through 10% random faults, RSS over 200,000 requests,

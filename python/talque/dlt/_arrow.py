@@ -5,12 +5,16 @@ The columns are talque's ticket schema (the same conversion as ``pager.to_arrow(
 the ``holder`` and ``purchaser`` structs flattened to ``holder__email``, ... (the names dlt
 itself gives nested fields, so every destination can filter on them with plain SQL), and
 timestamps in microseconds: dlt's default precision, which every destination stores without
-a warning (DuckDB cannot keep both a time zone and milliseconds).
+a warning (DuckDB cannot keep both a time zone and milliseconds). List columns (``eventIds``,
+``checkIns``, ...) become JSON text, which the resource declares as dlt's ``json`` type: dlt
+loads Arrow into PostgreSQL through CSV, which has no lists. Check-ins are ISO 8601 UTC times.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
@@ -19,7 +23,7 @@ from .._exceptions import InvalidResponseError
 from .._frames import ticket_schema, tickets_to_batch
 from .._types import Ticket
 
-__all__ = ["KEY", "ORG", "page_table", "table_schema"]
+__all__ = ["KEY", "ORG", "json_columns", "page_table", "table_schema"]
 
 ORG = "orgId"
 KEY = "orgTicketId"
@@ -37,6 +41,8 @@ def table_schema() -> pa.Schema:
         for field in ticket_schema():
             if pa.types.is_struct(field.type):
                 fields.extend(pa.field(f"{field.name}__{sub.name}", sub.type) for sub in field.type)
+            elif pa.types.is_list(field.type):
+                fields.append(pa.field(field.name, pa.string()))
             else:
                 fields.append(
                     pa.field(field.name, _micros(field.type), nullable=field.name not in _REQUIRED)
@@ -45,12 +51,27 @@ def table_schema() -> pa.Schema:
     return _schema
 
 
+def json_columns() -> list[str]:
+    """The columns holding JSON text: the lists, and ``extData``."""
+    return [f.name for f in ticket_schema() if pa.types.is_list(f.type)] + ["extData"]
+
+
 def _micros(type_: pa.DataType) -> pa.DataType:
-    if pa.types.is_timestamp(type_):
-        return pa.timestamp("us", tz=type_.tz)
-    if pa.types.is_list(type_) and pa.types.is_timestamp(type_.value_type):
-        return pa.list_(_micros(type_.value_type))
-    return type_
+    return pa.timestamp("us", tz=type_.tz) if pa.types.is_timestamp(type_) else type_
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _json_texts(column: pa.Array) -> pa.Array:
+    texts = [
+        None if value is None else json.dumps(value, default=_iso, ensure_ascii=False)
+        for value in column.to_pylist()
+    ]
+    return pa.array(texts, pa.string())
 
 
 def page_table(org_id: str, tickets: Sequence[Ticket]) -> pa.Table:
@@ -65,6 +86,8 @@ def page_table(org_id: str, tickets: Sequence[Ticket]) -> pa.Table:
     for column in batch.columns:
         if pa.types.is_struct(column.type):
             columns.extend(column.flatten())
+        elif pa.types.is_list(column.type):
+            columns.append(_json_texts(column))
         else:
             columns.append(column)
     # pyarrow does not enforce a field's nullability, so the key is checked here: a ticket

@@ -11,7 +11,7 @@ from dlt.common.typing import TSecretStrValue
 from dlt.sources import DltResource
 
 from .._client import TalqueClient
-from ._arrow import KEY, page_table
+from ._arrow import KEY, json_columns, page_table
 from ._watermark import Watermark
 
 __all__ = ["talque_source"]
@@ -56,6 +56,7 @@ def talque_source(
         name="tickets",
         primary_key=KEY,
         write_disposition="merge",
+        columns={name: {"data_type": "json"} for name in json_columns()},
     )
 
 
