@@ -114,7 +114,15 @@ test-dlt: wheel
 soak: build
 	$(PY) -m pytest -q -s -m "" tests/test_soak.py tests/test_deadline.py tests/test_load.py
 
-bench: build
+# dlt goes beside .venv, not into it (`make lint` checks talque.dlt without dlt): only the
+# "dlt" benchmark scenario's children put bench/.dlt-site on their path.
+DLT_SITE := bench/.dlt-site
+$(DLT_SITE)/.installed: requirements-dlt.txt $(STAMP)
+	rm -rf $(DLT_SITE)
+	$(PY) -m pip install --quiet --target $(DLT_SITE) -r requirements-dlt.txt
+	touch $@
+
+bench: build $(DLT_SITE)/.installed
 	$(PY) -m pip install --quiet -r bench/requirements.txt
 	$(PY) bench/run.py
 

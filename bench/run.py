@@ -19,6 +19,7 @@ from typing import Any
 
 import async_read
 import common
+import dlt_load
 import export_jsonl
 import import_decode
 import list_pages
@@ -27,7 +28,15 @@ import stream_rss
 
 SCENARIOS = {
     module.NAME: module
-    for module in (list_pages, read_ids, stream_rss, import_decode, async_read, export_jsonl)
+    for module in (
+        list_pages,
+        read_ids,
+        stream_rss,
+        import_decode,
+        async_read,
+        export_jsonl,
+        dlt_load,
+    )
 }
 RESULTS_DIR = common.BENCH_DIR / "results"
 
