@@ -46,6 +46,12 @@ impl FakeServerHandle {
         self.server.tickets_json(org_id, profile_id)
     }
 
+    fn edit_tickets_json(&self, org_id: &str, edits_json: &str) -> PyResult<String> {
+        self.server
+            .edit_tickets_json(org_id, edits_json)
+            .map_err(value_error)
+    }
+
     fn requests_json(&self) -> String {
         self.server.requests_json()
     }
@@ -66,6 +72,14 @@ impl FakeServerHandle {
 
     fn set_latency_ms(&self, ms: u64) {
         self.server.set_latency_ms(ms);
+    }
+
+    fn set_compression(&self, enabled: bool) {
+        self.server.set_compression(enabled);
+    }
+
+    fn set_bandwidth(&self, bytes_per_sec: u64) {
+        self.server.set_bandwidth_bytes_per_sec(bytes_per_sec);
     }
 
     #[pyo3(signature = (rate, seed, kinds=None))]

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import gzip
+import http.client
 import importlib.metadata
 import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
+import time
+import urllib.request
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import trustme
 
 import talque
 from talque.testing import FakeServer
@@ -192,6 +199,26 @@ def test_fail_scripts_the_next_matching_request(server: FakeServer) -> None:
         client.read(server.org_id, ticket["provider"], [ticket["ticketId"]])  # used up
 
 
+def test_edit_tickets_changes_later_listings(server: FakeServer) -> None:
+    before = server.tickets()
+    target = before[20]  # pages ahead, even if the pager fetches one page early
+    started_ms = time.time() * 1000
+    with server.client() as client:
+        pager = iter(client.list(server.org_id, limit=4))
+        first = [next(pager) for _ in range(4)]  # the first page, before the edit
+        new_email = {"holder": {"email": "n@example.com"}}
+        edited = server.edit_tickets({target["orgTicketId"]: new_email})
+        rest = list(pager)  # the old cursor goes on
+    assert first + rest == server.tickets()
+    changed = rest[16]
+    assert changed == edited[0]
+    assert changed["holder"] == {**target["holder"], "email": "n@example.com"}
+    assert changed["mtime"] >= started_ms - 1
+    assert {**changed, "holder": target["holder"], "mtime": target["mtime"]} == target
+    with pytest.raises(ValueError, match="nope"):
+        server.edit_tickets({"nope": {"isVip": True}})
+
+
 # ---------------------------------------------------------------------------------------
 # The pytest fixture
 
@@ -219,6 +246,96 @@ def test_fixture_is_fresh_per_test(talque_fake_server: FakeServer) -> None:
         pytest.raises(talque.InternalServerError),
     ):
         client.read(talque_fake_server.org_id, "any", ["x"])
+
+
+# ---------------------------------------------------------------------------------------
+# The link: compression like a production proxy, a bandwidth cap, bytes on the wire
+
+
+def _post_list(server: FakeServer, accept_encoding: str | None) -> tuple[dict[str, str], bytes]:
+    body = json.dumps({"orgId": server.org_id, "limit": 100}).encode()
+    headers = {**server_auth(server), "Content-Type": "application/json"}
+    if accept_encoding is not None:
+        headers["Accept-Encoding"] = accept_encoding
+    request = urllib.request.Request(server.url + "/api/v1/ticket/list", data=body, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return {k.lower(): v for k, v in response.headers.items()}, response.read()
+
+
+def server_auth(server: FakeServer) -> dict[str, str]:
+    return {"X-TQ-CLIENT-ID": server.client_id, "X-TQ-SECRET": server.secret}
+
+
+def test_compression_follows_accept_encoding_and_the_switch() -> None:
+    with FakeServer(tickets=300) as server:
+        headers, plain = _post_list(server, None)
+        assert "content-encoding" not in headers
+        headers, wire = _post_list(server, "gzip")
+        assert headers["content-encoding"] == "gzip"
+        assert gzip.decompress(wire) == plain
+        entries = server.requests("list")
+        assert [entry["content_encoding"] for entry in entries] == [None, "gzip"]
+        assert [entry["response_bytes"] for entry in entries] == [len(plain), len(wire)]
+        assert server.stats()["response_bytes"] == len(plain) + len(wire)
+        server.set_compression(False)
+        headers, body = _post_list(server, "gzip")
+        assert "content-encoding" not in headers and body == plain
+    with FakeServer(tickets=300, compression=False) as server:
+        headers, _ = _post_list(server, "gzip, br, zstd")
+        assert "content-encoding" not in headers
+
+
+def test_compressed_body_faults() -> None:
+    with FakeServer(tickets=300) as server:
+        _, plain = _post_list(server, None)
+        server.fail("compressed_truncate", endpoint="list", encoding="zstd")
+        headers, wire = _post_list(server, "gzip")
+        assert headers["content-encoding"] == "zstd"
+        assert int(headers["content-length"]) == len(wire)
+        server.fail("lying_encoding", endpoint="list")
+        headers, wire = _post_list(server, None)
+        assert (headers["content-encoding"], wire) == ("gzip", plain)
+        server.fail("gzip_bomb", endpoint="list", inflated_bytes=16 << 20)
+        headers, wire = _post_list(server, "gzip")
+        assert headers["content-encoding"] == "gzip" and len(wire) < 100_000
+        decoder = zlib.decompressobj(wbits=31)
+        inflated = 0
+        for start in range(0, len(wire), 4096):  # streamed, never holding the whole output
+            inflated += len(decoder.decompress(wire[start : start + 4096]))
+        assert inflated == 16 << 20
+        faults = [entry["fault"] for entry in server.requests()]
+        assert faults == [None, "compressed_truncate", "lying_encoding", "gzip_bomb"]
+
+
+def test_bandwidth_cap_is_logged_and_can_be_lifted() -> None:
+    with FakeServer(tickets=50, bandwidth_bytes_per_sec=10_000_000) as server:
+        _, body = _post_list(server, None)
+        assert server.requests()[-1]["response_bytes"] == len(body)
+        server.set_bandwidth(0)
+        _, again = _post_list(server, None)
+        assert again == body
+
+
+def test_tls_is_served_and_connections_are_counted(tmp_path: Path) -> None:
+    ca = trustme.CA()
+    leaf = ca.issue_cert("127.0.0.1")
+    both = tmp_path / "both.pem"
+    leaf.private_key_and_cert_chain_pem.write_to_path(str(both))
+    with FakeServer(tickets=10, tls_cert_file=both) as server:
+        assert server.url.startswith("https://127.0.0.1:")
+        context = ssl.create_default_context()
+        ca.configure_trust(context)
+        port = int(server.url.rsplit(":", 1)[1])
+        connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=10)
+        body = json.dumps({"orgId": server.org_id, "limit": 4})
+        headers = {**server_auth(server), "Content-Type": "application/json"}
+        for _ in range(3):  # one kept-alive connection
+            connection.request("POST", "/api/v1/ticket/list", body=body, headers=headers)
+            assert connection.getresponse().read()
+        connection.close()
+        stats = server.stats()
+        assert (stats["connections"], stats["tls_handshakes"], stats["tls_failures"]) == (1, 1, 0)
+        assert len({entry["connection"] for entry in server.requests()}) == 1
 
 
 # ---------------------------------------------------------------------------------------

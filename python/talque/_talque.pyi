@@ -132,6 +132,8 @@ class FakeServerHandle:
         """The organizations served, as a JSON array."""
     def tickets_json(self, org_id: str, profile_id: str | None = None) -> str | None:
         """An org's tickets exactly as served, as a JSON array; None for an unknown org."""
+    def edit_tickets_json(self, org_id: str, edits_json: str) -> str:
+        """Applies merge patches to tickets (mtime = now); returns the edited tickets."""
     def requests_json(self) -> str:
         """The request log, as a JSON array."""
     def clear_requests(self) -> None:
@@ -142,6 +144,10 @@ class FakeServerHandle:
         """Drops every scripted fault rule."""
     def set_latency_ms(self, ms: int) -> None:
         """Sets the delay added to every API request."""
+    def set_compression(self, enabled: bool) -> None:
+        """Turns compression of answers (per Accept-Encoding) on or off."""
+    def set_bandwidth(self, bytes_per_sec: int) -> None:
+        """Caps the body bytes per second of each answer; 0 removes the cap."""
     def set_random_faults(self, rate: float, seed: int, kinds: list[str] | None = None) -> None:
         """Injects seeded random faults on a fraction of API requests."""
     def stats_json(self) -> str:

@@ -10,9 +10,11 @@ use bytes::Bytes;
 
 use crate::auth::credentials_match;
 use crate::endpoint::Endpoint;
-use crate::faults::{Delivery, Fault, FaultAction, ReplyBody};
+use crate::error::FakeError;
+use crate::faults::{self, ContentEncoding, Delivery, Fault, FaultAction, ReplyBody};
 use crate::handlers::{self, ListMode};
-use crate::log::{Arrival, CompletionMark, InFlight};
+use crate::link::Uncompressed;
+use crate::log::{Arrival, CompletionMark, ConnectionId, InFlight};
 use crate::reply::{reason_for_status, ApiError, Reply};
 use crate::state::AppState;
 use crate::validate;
@@ -43,6 +45,7 @@ pub(crate) async fn handle(State(state): State<Arc<AppState>>, request: Request)
         headers: &parts.headers,
         body: body.as_deref().unwrap_or_default(),
         authorized,
+        connection: parts.extensions.get::<ConnectionId>().copied(),
     });
     let _in_flight = InFlight::new(state.log.clone());
     let latency = state.latency_ms();
@@ -73,6 +76,11 @@ pub(crate) async fn handle(State(state): State<Arc<AppState>>, request: Request)
         mark,
     )));
     *response.status_mut() = reply.status;
+    // The wire stage finds the log entry through this, to record the bytes sent.
+    response.extensions_mut().insert(seq);
+    if delivery != Delivery::Normal {
+        response.extensions_mut().insert(Uncompressed);
+    }
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -161,9 +169,61 @@ async fn answer(
             process(state, request, ListMode::Normal),
             Delivery::Trickle(*interval),
         ),
+        Some(FaultAction::CompressedTruncate(encoding)) => {
+            let reply = process(state, request, ListMode::Normal);
+            (
+                compressed_truncate(reply, *encoding).await,
+                Delivery::Normal,
+            )
+        }
+        Some(FaultAction::LyingEncoding { encoding, body }) => {
+            let reply = match body {
+                Some(text) => Reply::json(StatusCode::OK, vec![Bytes::from(text.clone())]),
+                None => process(state, request, ListMode::Normal),
+            };
+            (
+                reply.with_header(header::CONTENT_ENCODING, encoding.name()),
+                Delivery::Normal,
+            )
+        }
+        Some(FaultAction::GzipBomb(inflated)) => (gzip_bomb_reply(*inflated), Delivery::Normal),
     };
     let declared = reply.len() as u64;
     (reply, delivery, declared)
+}
+
+/// The answer encoded as the compression layer would, then cut to its first half.
+async fn compressed_truncate(reply: Reply, encoding: ContentEncoding) -> Reply {
+    let plain: Vec<u8> = reply.chunks.concat();
+    match faults::encode(encoding, &plain).await {
+        Ok(mut encoded) => {
+            encoded.truncate(encoded.len() / 2);
+            Reply {
+                chunks: vec![Bytes::from(encoded)],
+                ..reply
+            }
+            .with_header(header::CONTENT_ENCODING, encoding.name())
+        }
+        Err(error) => internal_error(&error),
+    }
+}
+
+/// A 200 whose gzip body inflates to `inflated` zero bytes.
+fn gzip_bomb_reply(inflated: u64) -> Reply {
+    match faults::gzip_bomb(inflated) {
+        Ok(chunks) => Reply::json(StatusCode::OK, chunks)
+            .with_header(header::CONTENT_ENCODING, ContentEncoding::Gzip.name()),
+        Err(error) => internal_error(&error),
+    }
+}
+
+/// A 500 for a fault body the server could not build.
+fn internal_error(error: &FakeError) -> Reply {
+    Reply::error(&ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL_ERROR",
+        error.message(),
+    ))
 }
 
 /// The true answer to a request, error or not.

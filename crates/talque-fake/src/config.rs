@@ -40,6 +40,12 @@ pub struct FakeConfig {
     pub secret: String,
     /// Milliseconds added to every API request.
     pub latency_ms: u64,
+    /// Whether answers are compressed for requests whose `Accept-Encoding` allows it (gzip, br,
+    /// zstd, deflate), as a production proxy does.
+    pub compression: bool,
+    /// A cap on the body bytes per second of each answer (each connection, under HTTP/1.1),
+    /// after compression; 0 means no cap.
+    pub bandwidth_bytes_per_sec: u64,
     /// The fraction of API requests that get a random fault.
     pub fault_rate: f64,
     /// The seed of the random fault sequence.
@@ -53,6 +59,12 @@ pub struct FakeConfig {
     /// A JSONL file whose lines are, in order, the tickets of the main (first) organisation;
     /// a ticket's hidden profile is its `holder.extUserId`.
     pub tickets_file: Option<String>,
+    /// A PEM file with the certificate chain (leaf first) to serve HTTPS with; plain HTTP
+    /// when not given.
+    pub tls_cert_file: Option<String>,
+    /// A PEM file with the certificate's private key; when not given, the key is read from
+    /// `tls_cert_file`.
+    pub tls_key_file: Option<String>,
     /// The organisations to serve instead of the default set; the first one is the main one.
     pub orgs: Option<Vec<OrgSpec>>,
 }
@@ -67,6 +79,8 @@ impl Default for FakeConfig {
             client_id: "fake-client-id".to_owned(),
             secret: "fake-secret".to_owned(),
             latency_ms: 0,
+            compression: true,
+            bandwidth_bytes_per_sec: 0,
             fault_rate: 0.0,
             fault_seed: 0,
             fault_kinds: RandomKind::ALL
@@ -76,6 +90,8 @@ impl Default for FakeConfig {
             max_limit: 1000,
             max_read_ids: 100,
             tickets_file: None,
+            tls_cert_file: None,
+            tls_key_file: None,
             orgs: None,
         }
     }

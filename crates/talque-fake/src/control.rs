@@ -9,12 +9,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
-use axum::Router;
+use axum::{middleware, Router};
 use bytes::Bytes;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::api;
 use crate::error::FakeError;
+use crate::link;
 use crate::reply::{ApiError, JSON_CONTENT_TYPE};
 use crate::state::AppState;
 
@@ -24,11 +26,18 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/_fake/requests", get(requests).delete(clear_requests))
         .route("/_fake/faults", post(push_faults).delete(clear_faults))
         .route("/_fake/orgs", get(orgs))
-        .route("/_fake/tickets/{org_id}", get(tickets))
+        .route("/_fake/tickets/{org_id}", get(tickets).patch(edit_tickets))
         .route("/_fake/stats", get(stats))
         .route("/_fake/latency", put(set_latency))
         .route("/_fake/random-faults", put(set_random_faults))
+        .route("/_fake/link", put(set_link))
         .fallback(api::handle)
+        .layer(link::compression_layer(state.compression.clone()))
+        // Outermost, so it sees the compressed bytes and paces what really goes out.
+        .layer(middleware::map_response_with_state(
+            state.clone(),
+            link::wire_stage,
+        ))
         .with_state(state)
 }
 
@@ -101,8 +110,37 @@ async fn tickets(
     }
 }
 
+async fn edit_tickets(
+    State(state): State<Arc<AppState>>,
+    Path(org_id): Path<String>,
+    body: Bytes,
+) -> Response {
+    if !state.orgs.iter().any(|org| org.id == org_id) {
+        let error = ApiError::new(StatusCode::NOT_FOUND, "NOT_FOUND", "orgId does not exist");
+        return json(error.status, error.body());
+    }
+    match std::str::from_utf8(&body)
+        .map_err(|err| FakeError::new(format!("the edits are not UTF-8: {err}")))
+        .and_then(|text| state.edit_tickets_json(&org_id, text))
+    {
+        Ok(text) => json(StatusCode::OK, text),
+        Err(error) => bad_request(&error),
+    }
+}
+
 async fn stats(State(state): State<Arc<AppState>>) -> Response {
     json(StatusCode::OK, state.log.stats_json())
+}
+
+/// Applies a one-setting body such as `{"ms": 20}`, or answers 400 naming the shape expected.
+fn setting<T: DeserializeOwned>(body: &[u8], expected: &str, apply: impl FnOnce(T)) -> Response {
+    match serde_json::from_slice::<T>(body) {
+        Ok(value) => {
+            apply(value);
+            ok()
+        }
+        Err(err) => bad_request(&FakeError::new(format!("expected {expected}: {err}"))),
+    }
 }
 
 #[derive(Deserialize)]
@@ -112,13 +150,33 @@ struct Latency {
 }
 
 async fn set_latency(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
-    match serde_json::from_slice::<Latency>(&body) {
-        Ok(latency) => {
-            state.set_latency_ms(latency.ms);
-            ok()
+    setting(&body, r#"{"ms": n}"#, |latency: Latency| {
+        state.set_latency_ms(latency.ms);
+    })
+}
+
+/// The link settings; those not given stay as they are.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Link {
+    latency_ms: Option<u64>,
+    bandwidth_bytes_per_sec: Option<u64>,
+    compression: Option<bool>,
+}
+
+async fn set_link(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
+    let expected = r#"any of {"latency_ms": n, "bandwidth_bytes_per_sec": n, "compression": bool}"#;
+    setting(&body, expected, |link: Link| {
+        if let Some(ms) = link.latency_ms {
+            state.set_latency_ms(ms);
         }
-        Err(err) => bad_request(&FakeError::new(format!("expected {{\"ms\": n}}: {err}"))),
-    }
+        if let Some(rate) = link.bandwidth_bytes_per_sec {
+            state.set_bandwidth_bytes_per_sec(rate);
+        }
+        if let Some(enabled) = link.compression {
+            state.set_compression(enabled);
+        }
+    })
 }
 
 #[derive(Deserialize)]

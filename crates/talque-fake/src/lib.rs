@@ -3,6 +3,7 @@
 //! [`FakeServer::start`] serves seeded, deterministic tickets over real HTTP on its own
 //! thread, checks requests as the API does, logs them, and injects faults on demand.
 
+mod accept;
 mod api;
 mod auth;
 mod config;
@@ -14,11 +15,13 @@ mod error;
 mod faults;
 mod handlers;
 mod json;
+mod link;
 mod log;
 mod reply;
 mod rng;
 mod server;
 mod state;
+mod tls;
 mod validate;
 
 pub use config::{
@@ -26,6 +29,8 @@ pub use config::{
     MAX_TICKETS_PER_ORG, SMALL_ORG_ID, SMALL_ORG_TICKETS,
 };
 pub use error::FakeError;
-pub use faults::{FaultEndpoint, FaultKind, FaultRule};
+pub use faults::{
+    ContentEncoding, FaultEndpoint, FaultKind, FaultRule, DEFAULT_BOMB_BYTES, MAX_BOMB_BYTES,
+};
 pub use server::FakeServer;
 pub use state::OrgInfo;

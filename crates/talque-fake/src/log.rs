@@ -30,6 +30,14 @@ struct LogEntry {
     status: Option<u16>,
     fault: Option<&'static str>,
     completed: bool,
+    /// The `Content-Encoding` of the answer (`gzip`, `br`, `zstd`, `deflate`), if any.
+    content_encoding: Option<String>,
+    /// The body bytes handed to the connection, after compression: what went on the wire.
+    /// `None` until the answer has been sent or the client has left.
+    response_bytes: Option<u64>,
+    /// The id of the TCP connection that carried the request, counting from 0 per server: equal
+    /// ids mean a reused (kept-alive) connection.
+    connection: Option<u64>,
     /// API requests being handled when this one arrived, itself included: lets tests
     /// check how many requests a client really had in flight at once.
     in_flight: usize,
@@ -40,6 +48,13 @@ struct Stats {
     requests: u64,
     faults_injected: u64,
     by_kind: BTreeMap<&'static str, u64>,
+    /// The sum of the logged `response_bytes`, for benchmarks that report bytes per ticket.
+    response_bytes: u64,
+    /// TCP connections accepted (API and control plane alike).
+    connections: u64,
+    /// TLS handshakes completed, and failed (an untrusted certificate, plain HTTP).
+    tls_handshakes: u64,
+    tls_failures: u64,
 }
 
 #[derive(Debug, Default)]
@@ -48,6 +63,7 @@ struct LogInner {
     next_seq: u64,
     stats: Stats,
     active: usize,
+    next_connection: u64,
 }
 
 impl LogInner {
@@ -68,6 +84,10 @@ pub(crate) struct RequestLog {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Seq(pub(crate) u64);
 
+/// The id of a TCP connection, put into each request it carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ConnectionId(pub(crate) u64);
+
 /// The parts of a request the log records.
 pub(crate) struct Arrival<'a> {
     pub(crate) method: &'a str,
@@ -75,6 +95,7 @@ pub(crate) struct Arrival<'a> {
     pub(crate) headers: &'a HeaderMap,
     pub(crate) body: &'a [u8],
     pub(crate) authorized: bool,
+    pub(crate) connection: Option<ConnectionId>,
 }
 
 impl RequestLog {
@@ -130,6 +151,9 @@ impl RequestLog {
             status: None,
             fault: None,
             completed: false,
+            content_encoding: None,
+            response_bytes: None,
+            connection: arrival.connection.map(|id| id.0),
             in_flight,
         });
         Seq(seq)
@@ -160,6 +184,41 @@ impl RequestLog {
     pub(crate) fn completed(&self, seq: Seq) {
         if let Some(entry) = self.lock().entry(seq.0) {
             entry.completed = true;
+        }
+    }
+
+    /// Counts an accepted TCP connection and gives it its id.
+    pub(crate) fn connection_accepted(&self) -> ConnectionId {
+        let mut inner = self.lock();
+        inner.stats.connections += 1;
+        let id = inner.next_connection;
+        inner.next_connection += 1;
+        ConnectionId(id)
+    }
+
+    /// Counts a TLS handshake that completed, or failed.
+    pub(crate) fn tls_handshake(&self, completed: bool) {
+        let mut inner = self.lock();
+        if completed {
+            inner.stats.tls_handshakes += 1;
+        } else {
+            inner.stats.tls_failures += 1;
+        }
+    }
+
+    /// Records the `Content-Encoding` the answer goes out with.
+    pub(crate) fn encoded(&self, seq: Seq, encoding: Option<String>) {
+        if let Some(entry) = self.lock().entry(seq.0) {
+            entry.content_encoding = encoding;
+        }
+    }
+
+    /// Records how many body bytes went on the wire for an answer.
+    pub(crate) fn sent(&self, seq: Seq, bytes: u64) {
+        let mut inner = self.lock();
+        inner.stats.response_bytes += bytes;
+        if let Some(entry) = inner.entry(seq.0) {
+            entry.response_bytes = Some(bytes);
         }
     }
 
@@ -235,11 +294,14 @@ mod tests {
             headers: &headers,
             body: b"nope",
             authorized: false,
+            connection: Some(ConnectionId(7)),
         };
         let seq = log.begin(&arrival);
         log.faulted(seq, "status");
         log.answered(seq, 503);
         CompletionMark::new(log.clone(), seq).complete();
+        log.encoded(seq, Some("gzip".to_owned()));
+        log.sent(seq, 42);
         let entries: Value = serde_json::from_str(&log.to_json()).unwrap();
         let entry = &entries[0];
         assert_eq!(entry["headers"]["x-tq-secret"], "<redacted>");
@@ -249,11 +311,15 @@ mod tests {
         assert_eq!(entry["status"], 503);
         assert_eq!(entry["completed"], true);
         assert_eq!(entry["in_flight"], 1);
+        assert_eq!(entry["content_encoding"], "gzip");
+        assert_eq!(entry["response_bytes"], 42);
+        assert_eq!(entry["connection"], 7);
         assert!(!log.to_json().contains("hunter2"));
         let stats: Value = serde_json::from_str(&log.stats_json()).unwrap();
         assert_eq!(
             stats,
-            serde_json::json!({"requests": 1, "faults_injected": 1, "by_kind": {"status": 1}})
+            serde_json::json!({"requests": 1, "faults_injected": 1, "by_kind": {"status": 1},
+                "response_bytes": 42, "connections": 0, "tls_handshakes": 0, "tls_failures": 0})
         );
         log.clear();
         assert_eq!(log.to_json(), "[]");

@@ -5,19 +5,17 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use axum::serve::ListenerExt;
 use tokio::sync::watch;
 
+use crate::accept::{self, Serving};
 use crate::config::FakeConfig;
 use crate::control;
 use crate::data;
 use crate::error::FakeError;
 use crate::faults::FaultRule;
 use crate::state::{AppState, OrgInfo};
+use crate::tls;
 
-/// How long open connections get to finish once a stop is requested; stalled ones never
-/// would, so after this the runtime drops them.
-const SHUTDOWN_GRACE: Duration = Duration::from_millis(250);
 /// How long the runtime waits for its tasks after the grace period.
 const RUNTIME_SHUTDOWN: Duration = Duration::from_millis(100);
 
@@ -66,14 +64,23 @@ impl FakeServer {
             },
             orgs,
         )?);
-        let app = control::router(state.clone());
+        let serving = Serving {
+            app: control::router(state.clone()),
+            tls: tls::acceptor(&state.config)?,
+            log: state.log.clone(),
+        };
+        let scheme = if serving.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         let (stop_signal, stopped) = watch::channel(false);
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         // The runtime is built, used and dropped on the server thread only, so starting or
         // dropping a fake from inside another runtime (an async test) is always allowed.
         let thread = std::thread::Builder::new()
             .name("talque-fake-server".to_owned())
-            .spawn(move || run_server(listener, app, stopped, ready_tx))
+            .spawn(move || run_server(listener, serving, stopped, ready_tx))
             .map_err(|err| FakeError::new(format!("cannot start the server thread: {err}")))?;
         let ready = ready_rx.recv().unwrap_or_else(|_| {
             Err(FakeError::new(
@@ -87,13 +94,13 @@ impl FakeServer {
         }
         Ok(FakeServer {
             state,
-            url: format!("http://{address}"),
+            url: format!("{scheme}://{address}"),
             stop_signal: Mutex::new(Some(stop_signal)),
             thread: Mutex::new(Some(thread)),
         })
     }
 
-    /// The base URL, e.g. `http://127.0.0.1:41234`.
+    /// The base URL, e.g. `http://127.0.0.1:41234` (`https://` when TLS is configured).
     pub fn url(&self) -> String {
         self.url.clone()
     }
@@ -113,6 +120,14 @@ impl FakeServer {
     /// unknown organisation.
     pub fn tickets_json(&self, org_id: &str, profile_id: Option<&str>) -> Option<String> {
         self.state.tickets_json(org_id, profile_id)
+    }
+
+    /// Changes tickets the way an edit in Talque does: `edits_json` is a JSON array of
+    /// `{"orgTicketId": id, "patch": {...}}`, each patch a JSON merge patch (RFC 7386) on the
+    /// ticket; `mtime` becomes now (unless the patch sets it). Tickets keep their places, so
+    /// cursors stay valid. All or nothing; returns the edited tickets as a JSON array.
+    pub fn edit_tickets_json(&self, org_id: &str, edits_json: &str) -> Result<String, FakeError> {
+        self.state.edit_tickets_json(org_id, edits_json)
     }
 
     /// The request log as a JSON array, in arrival order.
@@ -143,6 +158,16 @@ impl FakeServer {
     /// Sets the latency added to every API request from now on.
     pub fn set_latency_ms(&self, ms: u64) {
         self.state.set_latency_ms(ms);
+    }
+
+    /// Turns compression of answers on or off from now on.
+    pub fn set_compression(&self, enabled: bool) {
+        self.state.set_compression(enabled);
+    }
+
+    /// Caps the body bytes per second of each answer from now on; 0 removes the cap.
+    pub fn set_bandwidth_bytes_per_sec(&self, rate: u64) {
+        self.state.set_bandwidth_bytes_per_sec(rate);
     }
 
     /// Replaces the random fault source; `kinds` defaults to every random-able kind.
@@ -184,7 +209,7 @@ impl Drop for FakeServer {
 /// The body of the server thread: a runtime, the listener on it, and the serve loop.
 fn run_server(
     listener: std::net::TcpListener,
-    app: axum::Router,
+    serving: Serving,
     stopped: watch::Receiver<bool>,
     ready: std::sync::mpsc::Sender<Result<(), FakeError>>,
 ) {
@@ -209,7 +234,7 @@ fn run_server(
         Ok(listener) => {
             // The caller may have given up waiting; serving anyway is harmless.
             let _ = ready.send(Ok(()));
-            runtime.block_on(serve(listener, app, stopped));
+            runtime.block_on(accept::serve(listener, serving, stopped));
         }
         Err(err) => {
             let message = format!("cannot register the listener: {err}");
@@ -217,29 +242,4 @@ fn run_server(
         }
     }
     runtime.shutdown_timeout(RUNTIME_SHUTDOWN);
-}
-
-/// Serves until the stop signal, then allows [`SHUTDOWN_GRACE`] for open connections.
-async fn serve(
-    listener: tokio::net::TcpListener,
-    app: axum::Router,
-    stopped: watch::Receiver<bool>,
-) {
-    // Small answers must not wait for Nagle's algorithm.
-    let listener = listener.tap_io(|stream| {
-        let _ = stream.set_nodelay(true);
-    });
-    let mut graceful = stopped.clone();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-        let _ = graceful.wait_for(|stop| *stop).await;
-    });
-    let mut deadline = stopped;
-    let deadline = async move {
-        let _ = deadline.wait_for(|stop| *stop).await;
-        tokio::time::sleep(SHUTDOWN_GRACE).await;
-    };
-    tokio::select! {
-        _ = server => {}
-        () = deadline => {}
-    }
 }

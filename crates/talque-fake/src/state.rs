@@ -1,13 +1,13 @@
 //! The state a running fake shares between its handlers, its control plane and its handle.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
 
 use crate::config::{validate_fault_rate, FakeConfig};
 use crate::cursor::CursorCodec;
-use crate::data::OrgData;
+use crate::data::{OrgData, TicketEdit};
 use crate::error::FakeError;
 use crate::faults::{FaultPlan, FaultRule, RandomFaults, RandomKind};
 use crate::log::RequestLog;
@@ -32,6 +32,9 @@ pub(crate) struct AppState {
     pub(crate) log: Arc<RequestLog>,
     faults: Mutex<FaultPlan>,
     latency_ms: AtomicU64,
+    bandwidth_bytes_per_sec: AtomicU64,
+    /// Shared with the compression layer's predicate, which reads it per answer.
+    pub(crate) compression: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -40,6 +43,8 @@ impl AppState {
         let random = RandomFaults::new(config.fault_rate, config.fault_seed, kinds);
         Ok(Self {
             latency_ms: AtomicU64::new(config.latency_ms),
+            bandwidth_bytes_per_sec: AtomicU64::new(config.bandwidth_bytes_per_sec),
+            compression: Arc::new(AtomicBool::new(config.compression)),
             config,
             orgs,
             cursors: CursorCodec::new(),
@@ -61,6 +66,19 @@ impl AppState {
 
     pub(crate) fn set_latency_ms(&self, ms: u64) {
         self.latency_ms.store(ms, Ordering::Relaxed);
+    }
+
+    /// The cap on body bytes per second of each answer; 0 means no cap.
+    pub(crate) fn bandwidth_bytes_per_sec(&self) -> u64 {
+        self.bandwidth_bytes_per_sec.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_bandwidth_bytes_per_sec(&self, rate: u64) {
+        self.bandwidth_bytes_per_sec.store(rate, Ordering::Relaxed);
+    }
+
+    pub(crate) fn set_compression(&self, enabled: bool) {
+        self.compression.store(enabled, Ordering::Relaxed);
     }
 
     pub(crate) fn set_random_faults(
@@ -104,6 +122,40 @@ impl AppState {
                 profile_ids: org.profile_ids(),
             })
             .collect()
+    }
+
+    /// Edits tickets of an organisation (see [`OrgData::edit`]) with `mtime` = now, and
+    /// returns them as a JSON array.
+    pub(crate) fn edit_tickets_json(
+        &self,
+        org_id: &str,
+        edits_json: &str,
+    ) -> Result<String, FakeError> {
+        let org = self
+            .orgs
+            .iter()
+            .find(|org| org.id == org_id)
+            .ok_or_else(|| FakeError::new(format!("no organisation {org_id:?}")))?;
+        let edits: Vec<TicketEdit> = serde_json::from_str(edits_json).map_err(|err| {
+            FakeError::new(format!(
+                "expected [{{\"orgTicketId\": id, \"patch\": {{...}}}}, ...]: {err}"
+            ))
+        })?;
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| {
+                u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
+            });
+        let tickets = org.edit(&edits, now_ms)?;
+        let mut out = Vec::from(*b"[");
+        for (n, ticket) in tickets.iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(ticket);
+        }
+        out.push(b']');
+        String::from_utf8(out).map_err(|err| FakeError::new(err.to_string()))
     }
 
     pub(crate) fn tickets_json(&self, org_id: &str, profile_id: Option<&str>) -> Option<String> {

@@ -54,7 +54,7 @@ fn the_log_records_requests_with_the_secret_redacted() {
     assert_eq!(log(&server).len(), 0);
     assert_eq!(
         server.stats_json(),
-        r#"{"requests":0,"faults_injected":0,"by_kind":{}}"#
+        r#"{"requests":0,"faults_injected":0,"by_kind":{},"response_bytes":0,"connections":0,"tls_handshakes":0,"tls_failures":0}"#
     );
 }
 

@@ -17,9 +17,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tickets", type=int, default=1000, help="tickets of the main org")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--latency-ms", type=int, default=0)
+    parser.add_argument(
+        "--no-compression",
+        dest="compression",
+        action="store_false",
+        help="never compress answers, whatever the request's Accept-Encoding",
+    )
+    parser.add_argument(
+        "--bandwidth-bytes-per-sec",
+        type=int,
+        default=0,
+        help="cap on the body bytes per second of each answer (default 0: no cap)",
+    )
     parser.add_argument("--fault-rate", type=float, default=0.0)
     parser.add_argument("--fault-seed", type=int, default=0)
     parser.add_argument("--tickets-file", default=None, help="JSON Lines of tickets to serve")
+    parser.add_argument("--tls-cert", default=None, help="serve HTTPS with this PEM chain")
+    parser.add_argument("--tls-key", default=None, help="its PEM key (default: in --tls-cert)")
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -30,9 +44,13 @@ def serve(args: argparse.Namespace) -> int:
         tickets=args.tickets,
         seed=args.seed,
         latency_ms=args.latency_ms,
+        compression=args.compression,
+        bandwidth_bytes_per_sec=args.bandwidth_bytes_per_sec,
         fault_rate=args.fault_rate,
         fault_seed=args.fault_seed,
         tickets_file=args.tickets_file,
+        tls_cert_file=args.tls_cert,
+        tls_key_file=args.tls_key,
     )
     for name, value in server.env().items():
         print(f"export {name}={value}")

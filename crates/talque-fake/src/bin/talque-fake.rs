@@ -14,11 +14,16 @@ usage: talque-fake [options]
   --tickets N           tickets of the main demo org (default 1000)
   --seed N              data seed (default 0)
   --latency-ms N        latency added to every API request (default 0)
+  --no-compression      never compress answers, whatever the request's Accept-Encoding
+  --bandwidth-bytes-per-sec N
+                        cap on the body bytes per second of each answer (default 0: none)
   --fault-rate X        share of API requests that get a random fault (default 0)
   --fault-seed N        seed of the random faults (default 0)
   --client-id ID        accepted X-TQ-CLIENT-ID (default fake-client-id)
   --secret SECRET       accepted X-TQ-SECRET (default fake-secret)
   --tickets-file PATH   JSONL file with the main org's tickets
+  --tls-cert PATH       serve HTTPS with this PEM certificate chain (leaf first)
+  --tls-key PATH        the PEM private key (default: read from --tls-cert)
   --config JSON         a full FakeConfig as JSON, applied before the other options
   --help                show this help";
 
@@ -73,6 +78,10 @@ fn parse(args: &[String]) -> Result<FakeConfig, String> {
     }
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
+        if flag == "--no-compression" {
+            config.compression = false;
+            continue;
+        }
         let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
             "--config" => {}
@@ -81,11 +90,14 @@ fn parse(args: &[String]) -> Result<FakeConfig, String> {
             "--tickets" => config.tickets = number(flag, value)?,
             "--seed" => config.seed = number(flag, value)?,
             "--latency-ms" => config.latency_ms = number(flag, value)?,
+            "--bandwidth-bytes-per-sec" => config.bandwidth_bytes_per_sec = number(flag, value)?,
             "--fault-rate" => config.fault_rate = number(flag, value)?,
             "--fault-seed" => config.fault_seed = number(flag, value)?,
             "--client-id" => config.client_id = value.clone(),
             "--secret" => config.secret = value.clone(),
             "--tickets-file" => config.tickets_file = Some(value.clone()),
+            "--tls-cert" => config.tls_cert_file = Some(value.clone()),
+            "--tls-key" => config.tls_key_file = Some(value.clone()),
             _ => return Err(format!("unknown option {flag}")),
         }
     }

@@ -1,5 +1,6 @@
 //! The tickets the fake serves: generated from a seed, or read from a file.
 
+mod edit;
 mod ext_data;
 mod file;
 mod generate;
@@ -10,7 +11,7 @@ mod person;
 mod pools;
 mod ticket;
 
-pub(crate) use org::OrgData;
+pub(crate) use org::{OrgData, TicketEdit};
 
 use crate::config::FakeConfig;
 use crate::error::FakeError;

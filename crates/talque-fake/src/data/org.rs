@@ -1,9 +1,13 @@
 //! One organisation's tickets, stored pre-serialised, with the indexes the endpoints need.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{OnceLock, RwLock, RwLockReadGuard};
 
 use bytes::Bytes;
+use serde_json::{Map, Value};
 
+use crate::data::edit;
+use crate::error::FakeError;
 use crate::rng::fnv1a;
 
 /// The tickets of one organisation.
@@ -23,6 +27,19 @@ pub(crate) struct OrgData {
     /// `(hash of provider and ticketId, ticket index)`, sorted, for read lookups; a hash is
     /// confirmed against the ticket itself, so collisions cost time, never correctness.
     by_ticket_id: Vec<(u64, u32)>,
+    /// Tickets changed by edits, by index: they replace the stored ones wherever served.
+    edits: RwLock<BTreeMap<usize, Bytes>>,
+    /// `orgTicketId` to index, built on the first edit.
+    by_org_ticket_id: OnceLock<HashMap<String, usize>>,
+}
+
+/// One change to a ticket: a JSON merge patch for the ticket with this `orgTicketId`.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TicketEdit {
+    #[serde(rename = "orgTicketId")]
+    pub(crate) org_ticket_id: String,
+    pub(crate) patch: Map<String, Value>,
 }
 
 /// A run of consecutive tickets in one buffer.
@@ -69,8 +86,23 @@ impl OrgData {
             .map_or(0, |last| last.first + last.count())
     }
 
-    /// The compact JSON of ticket `index`.
+    fn edits(&self) -> RwLockReadGuard<'_, BTreeMap<usize, Bytes>> {
+        // Every update is a single insert, so a poisoned lock still holds whole tickets.
+        self.edits
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The compact JSON of ticket `index`, as last edited.
     pub(crate) fn ticket(&self, index: usize) -> Option<Bytes> {
+        if let Some(edited) = self.edits().get(&index) {
+            return Some(edited.clone());
+        }
+        self.stored(index)
+    }
+
+    /// The compact JSON of ticket `index` as generated or loaded.
+    fn stored(&self, index: usize) -> Option<Bytes> {
         let position = self
             .segments
             .partition_point(|segment| segment.first <= index);
@@ -79,8 +111,77 @@ impl OrgData {
         segment.run(local, local + 1)
     }
 
-    /// The comma-separated JSON of tickets `from..to`, as slices of the shared buffers.
+    /// The comma-separated JSON of tickets `from..to`: slices of the shared buffers, with
+    /// edited tickets spliced in at their places.
     pub(crate) fn run(&self, from: usize, to: usize) -> Vec<Bytes> {
+        let edits = self.edits();
+        if from >= to || edits.range(from..to).next().is_none() {
+            return self.stored_run(from, to);
+        }
+        let mut chunks = Vec::new();
+        let mut next = from;
+        for (index, ticket) in edits.range(from..to) {
+            append_run(&mut chunks, self.stored_run(next, *index));
+            append_run(&mut chunks, vec![ticket.clone()]);
+            next = index + 1;
+        }
+        append_run(&mut chunks, self.stored_run(next, to));
+        chunks
+    }
+
+    /// Applies `changes` (all or none: every ticket must exist and every patch apply), each
+    /// with `mtime` set to `now_ms`, and returns the edited tickets in the order given.
+    pub(crate) fn edit(
+        &self,
+        changes: &[TicketEdit],
+        now_ms: u64,
+    ) -> Result<Vec<Bytes>, FakeError> {
+        let index = self.by_org_ticket_id.get_or_init(|| self.org_ticket_ids());
+        let mut edited: Vec<(usize, Bytes)> = Vec::with_capacity(changes.len());
+        for change in changes {
+            let position = *index.get(&change.org_ticket_id).ok_or_else(|| {
+                FakeError::new(format!(
+                    "no ticket with orgTicketId {:?} in {}",
+                    change.org_ticket_id, self.id
+                ))
+            })?;
+            // A ticket edited twice in one call takes both patches, in order.
+            let current = match edited.iter().rev().find(|(at, _)| *at == position) {
+                Some((_, ticket)) => Some(ticket.clone()),
+                None => self.ticket(position),
+            }
+            .ok_or_else(|| FakeError::new("the ticket index is out of range"))?;
+            let ticket = edit::patched(&current, &change.patch, now_ms)?;
+            edited.push((position, Bytes::from(ticket)));
+        }
+        let mut edits = self
+            .edits
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for (position, ticket) in &edited {
+            edits.insert(*position, ticket.clone());
+        }
+        Ok(edited.into_iter().map(|(_, ticket)| ticket).collect())
+    }
+
+    /// Every ticket's `orgTicketId` with its index.
+    fn org_ticket_ids(&self) -> HashMap<String, usize> {
+        #[derive(serde::Deserialize)]
+        struct Id {
+            #[serde(rename = "orgTicketId")]
+            org_ticket_id: Option<String>,
+        }
+        (0..self.count())
+            .filter_map(|index| {
+                let ticket = self.stored(index)?;
+                let id: Id = serde_json::from_slice(&ticket).ok()?;
+                Some((id.org_ticket_id?, index))
+            })
+            .collect()
+    }
+
+    /// The comma-separated JSON of stored tickets `from..to`, as slices of the shared buffers.
+    fn stored_run(&self, from: usize, to: usize) -> Vec<Bytes> {
         let mut chunks = Vec::new();
         for segment in &self.segments {
             let end = segment.first + segment.count();
@@ -179,6 +280,17 @@ impl Selection<'_> {
         out.push(b']');
         out
     }
+}
+
+/// Appends a comma-separated run of tickets to another, with the comma between them.
+fn append_run(chunks: &mut Vec<Bytes>, run: Vec<Bytes>) {
+    if run.is_empty() {
+        return;
+    }
+    if !chunks.is_empty() {
+        chunks.push(Bytes::from_static(b","));
+    }
+    chunks.extend(run);
 }
 
 /// The hash under which a ticket is found by a read request.
@@ -300,6 +412,8 @@ impl OrgBuilder {
             profile_index: self.profile_index,
             by_profile: self.by_profile,
             by_ticket_id: self.by_ticket_id,
+            edits: RwLock::default(),
+            by_org_ticket_id: OnceLock::new(),
         }
     }
 }

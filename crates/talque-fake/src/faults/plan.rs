@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 
 use crate::endpoint::Endpoint;
 use crate::faults::random::{RandomFaults, RandomKind};
-use crate::faults::rule::{FaultEndpoint, FaultKind, FaultRule};
+use crate::faults::rule::{
+    ContentEncoding, FaultEndpoint, FaultKind, FaultRule, DEFAULT_BOMB_BYTES, MAX_BOMB_BYTES,
+};
 
 /// The longest random `delay`, chosen to exceed the short timeouts tests give clients.
 const MAX_RANDOM_DELAY_MS: u64 = 3000;
@@ -37,6 +39,12 @@ pub(crate) enum FaultAction {
     MoreWithoutCursor,
     Stall,
     Trickle(Duration),
+    CompressedTruncate(ContentEncoding),
+    LyingEncoding {
+        encoding: ContentEncoding,
+        body: Option<String>,
+    },
+    GzipBomb(u64),
 }
 
 /// The scripted rules, consumed in order, and the random fault source behind them.
@@ -150,6 +158,18 @@ fn scripted_fault(rule: &FaultRule) -> Fault {
         FaultKind::MoreWithoutCursor => FaultAction::MoreWithoutCursor,
         FaultKind::Stall => FaultAction::Stall,
         FaultKind::Trickle => FaultAction::Trickle(delay),
+        FaultKind::CompressedTruncate => {
+            FaultAction::CompressedTruncate(rule.encoding.unwrap_or_default())
+        }
+        FaultKind::LyingEncoding => FaultAction::LyingEncoding {
+            encoding: rule.encoding.unwrap_or_default(),
+            body: rule.body.clone(),
+        },
+        FaultKind::GzipBomb => FaultAction::GzipBomb(
+            rule.inflated_bytes
+                .unwrap_or(DEFAULT_BOMB_BYTES)
+                .min(MAX_BOMB_BYTES),
+        ),
     };
     Fault {
         name: rule.kind.name(),

@@ -39,6 +39,37 @@ pub enum FaultKind {
     Stall,
     /// Send the real body one byte every `delay_ms`.
     Trickle,
+    /// Send the real body encoded in `encoding` (default gzip), cut to its first half, with a
+    /// matching `Content-Length`: a compressed stream that ends early.
+    CompressedTruncate,
+    /// Say `Content-Encoding: encoding` (default gzip) over the plain real body, or over
+    /// `body` verbatim (say, garbage).
+    LyingEncoding,
+    /// A small gzip body that inflates to `inflated_bytes` (default 2 GiB) of zeros.
+    GzipBomb,
+}
+
+/// A `Content-Encoding` a compressed-body fault uses.
+#[derive(Deserialize, Serialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ContentEncoding {
+    #[default]
+    Gzip,
+    Br,
+    Zstd,
+    Deflate,
+}
+
+impl ContentEncoding {
+    /// The header value.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Gzip => "gzip",
+            Self::Br => "br",
+            Self::Zstd => "zstd",
+            Self::Deflate => "deflate",
+        }
+    }
 }
 
 impl FaultKind {
@@ -55,6 +86,9 @@ impl FaultKind {
             Self::MoreWithoutCursor => "more_without_cursor",
             Self::Stall => "stall",
             Self::Trickle => "trickle",
+            Self::CompressedTruncate => "compressed_truncate",
+            Self::LyingEncoding => "lying_encoding",
+            Self::GzipBomb => "gzip_bomb",
         }
     }
 
@@ -87,10 +121,21 @@ pub struct FaultRule {
     /// Milliseconds for `delay` (the wait) and `trickle` (between bytes).
     #[serde(default)]
     pub delay_ms: u64,
-    /// A verbatim body for `status`, `not_json` and `bad_json`.
+    /// A verbatim body for `status`, `not_json`, `bad_json` and `lying_encoding`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+    /// The encoding of `compressed_truncate` and `lying_encoding`; gzip when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<ContentEncoding>,
+    /// What a `gzip_bomb` inflates to; [`DEFAULT_BOMB_BYTES`] when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inflated_bytes: Option<u64>,
 }
+
+/// What a `gzip_bomb` inflates to by default: 2 GiB, about 2 MB on the wire.
+pub const DEFAULT_BOMB_BYTES: u64 = 2 << 30;
+/// The largest bomb: its chunk list grows by one entry per MiB.
+pub const MAX_BOMB_BYTES: u64 = 64 << 30;
 
 fn one() -> u64 {
     1
@@ -108,6 +153,8 @@ impl FaultRule {
             retry_after: None,
             delay_ms: 0,
             body: None,
+            encoding: None,
+            inflated_bytes: None,
         }
     }
 
@@ -146,6 +193,16 @@ impl FaultRule {
 
     pub fn body(mut self, body: impl Into<String>) -> Self {
         self.body = Some(body.into());
+        self
+    }
+
+    pub fn encoding(mut self, encoding: ContentEncoding) -> Self {
+        self.encoding = Some(encoding);
+        self
+    }
+
+    pub fn inflated_bytes(mut self, bytes: u64) -> Self {
+        self.inflated_bytes = Some(bytes);
         self
     }
 }

@@ -226,3 +226,45 @@ pub fn eventually(mut check: impl FnMut() -> bool) -> bool {
     }
     check()
 }
+
+/// The body of a `Transfer-Encoding: chunked` reply, with the chunk framing removed.
+pub fn dechunk(reply: &Reply) -> Vec<u8> {
+    if reply.header("transfer-encoding") != Some("chunked") {
+        return reply.body.clone();
+    }
+    let mut body = Vec::new();
+    let mut rest = reply.body.as_slice();
+    while let Some(end) = rest.windows(2).position(|w| w == b"\r\n") {
+        let size = std::str::from_utf8(&rest[..end]).unwrap();
+        let size = usize::from_str_radix(size.split(';').next().unwrap().trim(), 16).unwrap();
+        rest = &rest[end + 2..];
+        if size == 0 || rest.len() < size {
+            body.extend_from_slice(&rest[..size.min(rest.len())]);
+            break;
+        }
+        body.extend_from_slice(&rest[..size]);
+        rest = &rest[(size + 2).min(rest.len())..];
+    }
+    body
+}
+
+/// Decodes a body sent with `Content-Encoding: encoding`.
+pub fn decode(encoding: &str, body: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    match encoding {
+        "gzip" => flate2::read::GzDecoder::new(body).read_to_end(&mut out)?,
+        "deflate" => flate2::read::ZlibDecoder::new(body).read_to_end(&mut out)?,
+        "br" => brotli::Decompressor::new(body, 4096).read_to_end(&mut out)?,
+        "zstd" => zstd::stream::read::Decoder::new(body)?.read_to_end(&mut out)?,
+        other => panic!("unexpected encoding {other}"),
+    };
+    Ok(out)
+}
+
+/// A list request like [`api`], with extra headers.
+pub fn api_with(server: &FakeServer, path: &str, body: &Value, extra: &[(&str, &str)]) -> Reply {
+    let body = serde_json::to_vec(body).unwrap();
+    let mut headers = auth_json();
+    headers.extend_from_slice(extra);
+    send(&server.url(), "POST", path, &headers, &body)
+}
