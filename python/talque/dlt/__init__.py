@@ -11,6 +11,12 @@ a high-water mark per organization (see the README's "Loading into a warehouse (
 dlt is imported here, so ``import talque`` never loads it.
 """
 
-from ._source import talque_source
+from .._extras import require
+
+# Checked first, so a missing extra says what to install instead of a bare ModuleNotFoundError.
+require("dlt", needed_by="talque.dlt", extra="dlt")
+require("pyarrow", needed_by="talque.dlt", extra="dlt")
+
+from ._source import talque_source  # noqa: E402
 
 __all__ = ["talque_source"]
