@@ -29,6 +29,11 @@ if [ "$(id -u)" -eq 0 ]; then
     as_server=(runuser -u postgres --)
 fi
 
+# Runs a server command from `/`: the caller's folder may be closed to the server's user.
+server() {
+    (cd / && "${as_server[@]}" "$@")
+}
+
 work=$(mktemp -d -t talque-postgres-XXXXXX)
 # The server's user must reach its data folder inside ours.
 chmod 711 "$work"
@@ -36,15 +41,15 @@ install -d -m 700 "$work/data"
 [ ${#as_server[@]} -eq 0 ] || chown postgres "$work/data"
 
 stop() {
-    "${as_server[@]}" "$pg_bin/pg_ctl" -D "$work/data" -m fast -s stop >/dev/null 2>&1 || true
+    server "$pg_bin/pg_ctl" -D "$work/data" -m fast -s stop >/dev/null 2>&1 || true
     rm -rf "$work"
 }
 trap stop EXIT
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"${as_server[@]}" "$pg_bin/initdb" -D "$work/data" -U talque --auth=trust -E UTF8 --no-sync >/dev/null
+server "$pg_bin/initdb" -D "$work/data" -U talque --auth=trust -E UTF8 --no-sync >/dev/null
 # `pg_ctl -w` returns once the server accepts connections: no sleeping for readiness.
-"${as_server[@]}" "$pg_bin/pg_ctl" -D "$work/data" -w -s -l "$work/data/server.log" \
+server "$pg_bin/pg_ctl" -D "$work/data" -w -s -l "$work/data/server.log" \
     -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$work/data -c fsync=off" start
 
 # The server trusts loopback connections; the password is there because dlt requires one.
