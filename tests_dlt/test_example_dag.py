@@ -73,3 +73,28 @@ def test_the_dag_file_maps_load_org_over_the_orgs() -> None:
     }
     assert "expand" in calls
     assert "from talque_dlt_tasks import load_org" in source
+
+
+def test_by_default_every_org_goes_into_one_duckdb_file(
+    fake: FakeServer, tasks: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dlt
+
+    monkeypatch.chdir(tmp_path)
+    for org_id in (ORG_A, ORG_B):
+        tasks.load_org(
+            org_id,
+            client_id=CLIENT_ID,
+            secret=SECRET,
+            base_url=fake.url,
+            pipelines_dir=str(tmp_path / "pipelines"),
+        )
+
+    assert [p.name for p in tmp_path.glob("*.duckdb")] == ["talque_tickets.duckdb"]
+    pipeline = dlt.pipeline(
+        "talque_check",
+        destination=dlt.destinations.duckdb(str(tmp_path / "talque_tickets.duckdb")),
+        dataset_name="talque",
+        pipelines_dir=str(tmp_path / "check"),
+    )
+    assert loaded_rows(pipeline) == served_rows(fake, ORG_A, ORG_B)

@@ -14,6 +14,10 @@ from typing import Any
 # configuration (e.g. DESTINATION__POSTGRES__CREDENTIALS), never from this file.
 DESTINATION = os.environ.get("TALQUE_DLT_DESTINATION", "duckdb")
 DATASET = os.environ.get("TALQUE_DLT_DATASET", "talque")
+# For DuckDB, the one database file every organization's pipeline writes to (dlt would name a
+# file after each pipeline). Not "talque.duckdb": DuckDB cannot tell a catalog from a schema
+# of the same name.
+DUCKDB_PATH = os.environ.get("TALQUE_DLT_DUCKDB_PATH", "talque_tickets.duckdb")
 
 
 def load_org(
@@ -44,9 +48,13 @@ def load_org(
         for name, value in (("client_id", client_id), ("secret", secret), ("base_url", base_url))
         if value is not None
     }
+    if destination is None:
+        destination = DESTINATION
+        if destination == "duckdb":
+            destination = dlt.destinations.duckdb(DUCKDB_PATH)
     pipeline = dlt.pipeline(
         pipeline_name=f"talque_{org_id}",
-        destination=destination or DESTINATION,
+        destination=destination,
         dataset_name=dataset_name,
         pipelines_dir=pipelines_dir,
     )
