@@ -18,7 +18,8 @@ DIST := dist
 CHECK_PY ?=
 
 .PHONY: build wheel wheel-check sdist sdist-check wheel-from-sdist demo lint lint-rust \
-	lint-python lint-types lint-workflows test test-rust test-python test-airflow soak bench clean
+	lint-python lint-types lint-workflows test test-rust test-python test-airflow test-dlt soak \
+	bench clean
 
 $(STAMP): requirements-dev.txt requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -139,6 +140,19 @@ test-airflow: wheel
 	cd "$$tmp" && AIRFLOW_HOME="$$tmp/airflow-home" "$$tmp/venv/bin/python" -m pytest -q \
 		-c "$(CURDIR)/tests_airflow/pytest.ini" "$(CURDIR)/tests_airflow"
 
+# The dlt source (talque.dlt and examples/dags/talque_dlt_load.py) against a real dlt, DuckDB and
+# PostgreSQL: the wheel plus requirements-dlt.txt (every version pinned) in a fresh virtualenv
+# outside the tree, and tests_dlt/ with its own pytest settings. tests_dlt/with_postgres.sh
+# installs PostgreSQL if it is missing (apt-get, as root), runs a throwaway server for the
+# suite and stops it afterwards, also when a test fails. .ci/run runs it after the others.
+test-dlt: wheel
+	set -e; \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install --quiet -r requirements-dlt.txt $(DIST)/talque-*.whl; \
+	cd "$$tmp" && "$(CURDIR)/tests_dlt/with_postgres.sh" "$$tmp/venv/bin/python" -m pytest -q \
+		-c "$(CURDIR)/tests_dlt/pytest.ini" "$(CURDIR)/tests_dlt"
+
 # The long reliability runs (a few minutes), which `make test` leaves out (marker `soak`):
 # 50,000 tickets and 5,000 read ids through 10% random faults, RSS over 200,000 requests,
 # plus the short soak, deadline and load tests, and SIGINT at random moments of a blocking
@@ -148,7 +162,15 @@ soak: build
 	$(PY) -m pytest -q -s -m "" tests/test_soak.py tests/test_deadline.py tests/test_load.py \
 		tests/test_interrupt.py
 
-bench: build
+# dlt goes beside .venv, not into it (`make lint` checks talque.dlt without dlt): only the
+# "dlt" benchmark scenario's children put bench/.dlt-site on their path.
+DLT_SITE := bench/.dlt-site
+$(DLT_SITE)/.installed: requirements-dlt.txt $(STAMP)
+	rm -rf $(DLT_SITE)
+	$(PY) -m pip install --quiet --target $(DLT_SITE) -r requirements-dlt.txt
+	touch $@
+
+bench: build $(DLT_SITE)/.installed
 	$(PY) -m pip install --quiet -r bench/requirements.txt
 	$(PY) bench/run.py
 

@@ -124,7 +124,9 @@ class ServerProcess:
 # --- measured children -------------------------------------------------------------------
 
 
-def run_child(argv: Sequence[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+def run_child(
+    argv: Sequence[str], env: dict[str, str] | None = None, timeout: float = CHILD_TIMEOUT_S
+) -> dict[str, Any]:
     """Runs ``python *argv`` in a fresh process and returns the JSON object on its last line."""
     full_env = dict(os.environ, **(env or {}))
     proc = subprocess.run(
@@ -132,7 +134,7 @@ def run_child(argv: Sequence[str], env: dict[str, str] | None = None) -> dict[st
         env=full_env,
         capture_output=True,
         text=True,
-        timeout=CHILD_TIMEOUT_S,
+        timeout=timeout,
         cwd=BENCH_DIR.parent,
     )
     lines = proc.stdout.strip().splitlines()

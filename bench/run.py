@@ -19,6 +19,7 @@ from typing import Any
 
 import async_read
 import common
+import dlt_load
 import export_jsonl
 import frames
 import import_decode
@@ -38,6 +39,7 @@ SCENARIOS = {
         async_read,
         export_jsonl,
         frames,
+        dlt_load,
     )
 }
 RESULTS_DIR = common.BENCH_DIR / "results"

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import polars as pl
     import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
 
-__all__ = ["PERSON_FIELDS", "TICKET_FIELDS", "TableBuilder", "ticket_schema"]
+__all__ = ["PERSON_FIELDS", "TICKET_FIELDS", "TableBuilder", "add_tickets", "ticket_schema"]
 
 # The packages each target needs, in the order they are checked.
 _NEEDS = {
@@ -60,6 +60,17 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def add_tickets(table: TicketTable, tickets: Sequence[Ticket]) -> int:
+    """Appends ticket dicts to a core ``TicketTable`` as one record batch; their number.
+
+    They travel as JSON text, which keeps integers of any size exact. A lone surrogate
+    (which UTF-8 cannot hold) becomes its ``\\udXXX`` escape, which the core refuses with a
+    clear error naming the ticket and the field.
+    """
+    body = json.dumps({"tickets": list(tickets)}, ensure_ascii=False, separators=(",", ":"))
+    return table.add_json(body.encode("utf-8", "backslashreplace"))
+
+
 class TableBuilder:
     """Collects tickets into a core ``TicketTable``, a page (one record batch) at a time.
 
@@ -80,15 +91,10 @@ class TableBuilder:
         self._progress.update(count)
 
     def add(self, tickets: Sequence[Ticket]) -> None:
-        """Adds ticket dicts (a partly consumed page, or a read's results).
-
-        They travel as JSON text, which keeps integers of any size exact. A lone surrogate
-        (which UTF-8 cannot hold) becomes its ``\\udXXX`` escape, which the core refuses
-        with a clear error naming the ticket and the field.
-        """
+        """Adds ticket dicts (a partly consumed page, or a read's results): see
+        :func:`add_tickets`."""
         if tickets:
-            body = json.dumps({"tickets": list(tickets)}, ensure_ascii=False, separators=(",", ":"))
-            self.added(self.table.add_json(body.encode("utf-8", "backslashreplace")))
+            self.added(add_tickets(self.table, tickets))
 
     def result(self) -> Any:
         """The table or DataFrame of every ticket added, with every column even if empty."""
