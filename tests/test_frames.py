@@ -481,8 +481,8 @@ def test_pagers_and_results_are_arrow_streams(
     _assert_table_matches(pa.RecordBatchReader.from_stream(result).read_all(), pretix)
     duckdb = pytest.importorskip("duckdb")
     pager = client.list(server.org_id, limit=500)  # noqa: F841 (DuckDB finds it by name)
-    counted = duckdb.sql("select count(*), count(distinct ticketId) from pager").fetchone()
-    assert counted == (len(tickets), len(tickets))
+    counted = duckdb.sql("select count(*), count(distinct ticketId) from pager").fetchall()
+    assert counted == [(len(tickets), len(tickets))]
 
 
 def test_a_missing_tqdm_says_what_to_install(

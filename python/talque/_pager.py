@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _html
 from ._frames import TableBuilder
+from ._talque import TicketTable
 from ._types import Ticket, TicketPage
 
 if TYPE_CHECKING:
@@ -276,9 +277,16 @@ class TicketPager(PagerBase):
         """The Arrow PyCapsule interface: the remaining tickets as a stream of record batches.
 
         ``pyarrow.table(pager)``, ``polars.DataFrame(pager)`` and DuckDB read the pager
-        directly. Like :meth:`to_arrow`, it consumes the pager, fetching every page first.
+        directly. Like :meth:`to_arrow`, it consumes the pager, fetching every page first;
+        the pager keeps those tickets, so a later call streams the same ones again (DuckDB
+        reads a stream more than once: for the schema, then for the rows).
         """
-        return self._collect(TableBuilder("stream", progress=False, total=None, desc=""))
+        streamed: TicketTable | None = getattr(self, "_streamed", None)
+        if streamed is None:
+            builder = TableBuilder("stream", progress=False, total=None, desc="")
+            self._collect(builder)
+            streamed = self._streamed = builder.table
+        return streamed.__arrow_c_stream__()
 
     def _table(self, target: str, progress: object) -> Any:
         with self._builder(target, progress) as builder:
