@@ -105,13 +105,7 @@ class ServerProcess:
         )
 
     def stop(self) -> None:
-        if self._proc.poll() is None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
+        stop_process(self._proc)
         self._stderr.close()
 
     def __enter__(self) -> ServerProcess:
@@ -122,6 +116,17 @@ class ServerProcess:
 
 
 # --- measured children -------------------------------------------------------------------
+
+
+def stop_process(proc: subprocess.Popen[Any]) -> None:
+    """Asks a child process to end, kills it after 10 s, and reaps it."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def run_child(
@@ -225,6 +230,26 @@ def format_table(headers: Sequence[str], rows: Iterator[Sequence[str]]) -> str:
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in table]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def median_ratio(summary: dict[str, Any], top: str, bottom: str, metric: str) -> float:
+    """The ratio of two ways' medians of ``metric`` (``top`` over ``bottom``), rounded."""
+    return round(summary[top][metric]["median"] / summary[bottom][metric]["median"], 3)
+
+
+def throughput_table(summary: dict[str, Any], ways: Sequence[str], labels: dict[str, str]) -> str:
+    """The table of tickets/s, wall and CPU seconds and peak RSS, a row per way."""
+    rows = (
+        [
+            labels[way],
+            fmt_spread(summary[way]["tickets_per_s"]),
+            fmt_spread(summary[way]["wall_s"], digits=2),
+            fmt_spread(summary[way]["cpu_s"], digits=2),
+            fmt_spread(summary[way]["peak_rss_kib"], 1 / 1024, 1),
+        ]
+        for way in ways
+    )
+    return format_table(["way", "tickets/s", "wall s", "CPU s", "peak RSS MiB"], rows)
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:

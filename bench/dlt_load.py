@@ -144,18 +144,16 @@ def run(repeat: int, quick: bool) -> dict[str, Any]:
                     raise AssertionError(f"{way} loaded {out['count']} rows ({out['distinct']})")
                 runs.append(dict(out, repeat=rep))
     summary = common.summarize(runs, METRICS, by="way")
-    med = {way: summary[way] for way in WAYS}
     return {
         "params": params,
         "repeat": repeat,
         "runs": runs,
         "summary": summary,
-        "ratio_speed_talque_over_rest_api": round(
-            med["talque"]["tickets_per_s"]["median"] / med["rest_api"]["tickets_per_s"]["median"],
-            3,
+        "ratio_speed_talque_over_rest_api": common.median_ratio(
+            summary, "talque", "rest_api", "tickets_per_s"
         ),
-        "ratio_rss_talque_over_rest_api": round(
-            med["talque"]["peak_rss_kib"]["median"] / med["rest_api"]["peak_rss_kib"]["median"], 3
+        "ratio_rss_talque_over_rest_api": common.median_ratio(
+            summary, "talque", "rest_api", "peak_rss_kib"
         ),
     }
 
@@ -166,18 +164,7 @@ def report(result: dict[str, Any]) -> str:
         f"{NAME}: {p['tickets']:,} tickets into DuckDB (merge), page {p['limit']:,}, "
         f"{p['latency_ms']} ms, {result['repeat']} repeat(s); median [min-max]"
     )
-    s = result["summary"]
-    rows = (
-        [
-            LABEL[way],
-            common.fmt_spread(s[way]["tickets_per_s"]),
-            common.fmt_spread(s[way]["wall_s"], digits=2),
-            common.fmt_spread(s[way]["cpu_s"], digits=2),
-            common.fmt_spread(s[way]["peak_rss_kib"], 1 / 1024, 1),
-        ]
-        for way in WAYS
-    )
-    table = common.format_table(["way", "tickets/s", "wall s", "CPU s", "peak RSS MiB"], rows)
+    table = common.throughput_table(result["summary"], WAYS, LABEL)
     return (
         f"{title}\n{table}\n"
         f"talque / rest_api: {result['ratio_speed_talque_over_rest_api']:.2f}x tickets/s, "

@@ -116,19 +116,14 @@ def run(repeat: int, quick: bool) -> dict[str, Any]:
         for path in outs.values():
             os.unlink(path)
     summary = common.summarize(runs, METRICS, by="way")
-    med = {way: summary[way] for way in WAYS}
     return {
         "params": params,
         "repeat": repeat,
         "verified_tickets": verified,
         "runs": runs,
         "summary": summary,
-        "ratio_speed_cli_over_loop": round(
-            med["cli"]["tickets_per_s"]["median"] / med["loop"]["tickets_per_s"]["median"], 3
-        ),
-        "ratio_rss_cli_over_loop": round(
-            med["cli"]["peak_rss_kib"]["median"] / med["loop"]["peak_rss_kib"]["median"], 3
-        ),
+        "ratio_speed_cli_over_loop": common.median_ratio(summary, "cli", "loop", "tickets_per_s"),
+        "ratio_rss_cli_over_loop": common.median_ratio(summary, "cli", "loop", "peak_rss_kib"),
     }
 
 
@@ -138,18 +133,7 @@ def report(result: dict[str, Any]) -> str:
         f"{NAME}: {p['tickets']:,} tickets to JSON Lines, page {p['limit']:,}, "
         f"{p['latency_ms']} ms, {result['repeat']} repeat(s); median [min-max]"
     )
-    s = result["summary"]
-    rows = (
-        [
-            LABEL[way],
-            common.fmt_spread(s[way]["tickets_per_s"]),
-            common.fmt_spread(s[way]["wall_s"], digits=2),
-            common.fmt_spread(s[way]["cpu_s"], digits=2),
-            common.fmt_spread(s[way]["peak_rss_kib"], 1 / 1024, 1),
-        ]
-        for way in WAYS
-    )
-    table = common.format_table(["way", "tickets/s", "wall s", "CPU s", "peak RSS MiB"], rows)
+    table = common.throughput_table(result["summary"], WAYS, LABEL)
     return (
         f"{title}\n{table}\n"
         f"cli / loop: {result['ratio_speed_cli_over_loop']:.2f}x tickets/s, "

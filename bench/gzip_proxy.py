@@ -20,6 +20,8 @@ import sys
 import zlib
 from urllib.parse import urlsplit
 
+import common
+
 
 def _wants_gzip(head: bytes) -> bool:
     """Whether the request's Accept-Encoding names gzip with a non-zero q."""
@@ -124,12 +126,7 @@ class ProxyProcess:
         self.url = f"http://{listen}:{self.port}"
 
     def stop(self) -> None:
-        self._proc.terminate()
-        try:
-            self._proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.wait()
+        common.stop_process(self._proc)
 
     def __enter__(self) -> ProxyProcess:
         return self
