@@ -122,11 +122,12 @@ def test_a_many_page_listing_over_tls_reuses_its_connection(
     assert len(entries) == 40 // 5
     # One handshake per connection, and the connections do not grow with the pages: the
     # pool reuses them. It may hold two: a prefetch sent the instant the previous answer
-    # ended can miss that connection's return to hyper's pool, which then opens a second
-    # one (hyper-util races a new connection against the pool; no option turns that off,
-    # hyperium/hyper#4134). Both stay pooled, so no later page needs a handshake.
+    # ended can miss that connection's return to hyper's pool, which then starts a second
+    # one in the background (hyper-util races a new connection against the pool; no option
+    # turns that off, hyperium/hyper#4134). The request itself may still take the first
+    # one, leaving the second idle in the pool, so no later page needs a handshake.
     assert stats["tls_handshakes"] == stats["connections"] <= 2, stats
-    assert len({entry["connection"] for entry in entries}) == stats["connections"]
+    assert 1 <= len({entry["connection"] for entry in entries}) <= stats["connections"]
     assert stats["tls_failures"] == 0
 
 
