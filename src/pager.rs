@@ -380,18 +380,8 @@ impl CorePager {
         let started = Fetch::begin(&self.state)?;
         let client = self.cell.get()?;
         spawn_awaitable(py, move |events| async move {
-            let Some((fetch, source)) = started else {
-                return Ok(None);
-            };
-            let page = source.fetch(&client, events).await?;
-            Ok(Some(BatchedPage {
-                fetched: FetchedPage {
-                    fetch,
-                    page,
-                    client,
-                },
-                table,
-            }))
+            let fetched = fetch_started(started, client, events).await?;
+            Ok(fetched.map(|fetched| BatchedPage { fetched, table }))
         })
     }
 
@@ -399,16 +389,24 @@ impl CorePager {
     fn next_page_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let started = Fetch::begin(&self.state)?;
         let client = self.cell.get()?;
-        spawn_awaitable(py, move |events| async move {
-            let Some((fetch, source)) = started else {
-                return Ok(None);
-            };
-            let page = source.fetch(&client, events).await?;
-            Ok(Some(FetchedPage {
-                fetch,
-                page,
-                client,
-            }))
-        })
+        spawn_awaitable(py, move |events| fetch_started(started, client, events))
     }
+}
+
+/// Runs a fetch that `Fetch::begin` started, on the runtime, for an awaiting task; None
+/// when the listing was already complete.
+async fn fetch_started(
+    started: Option<(Fetch, PageSource)>,
+    client: Client,
+    events: Option<EventSink>,
+) -> Result<Option<FetchedPage>, CoreError> {
+    let Some((fetch, source)) = started else {
+        return Ok(None);
+    };
+    let page = source.fetch(&client, events).await?;
+    Ok(Some(FetchedPage {
+        fetch,
+        page,
+        client,
+    }))
 }
