@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use talque_core::{Client, ClientConfig, Error as CoreError, Secret};
 
-use crate::awaitable::spawn_awaitable;
+use crate::aio::spawn_awaitable;
 use crate::errors::{closed_error, TalqueErr};
 use crate::pager::CorePager;
 use crate::read::{merge_batches, ReadBatches};

@@ -1,22 +1,18 @@
 //! `talque._talque`: the PyO3 bindings. This file only wires the modules together.
 
-mod aio_runtime;
+mod aio;
 mod arrow_table;
-mod awaitable;
 mod client;
 mod errors;
 mod export;
-mod export_failure;
-mod export_target;
 mod fake;
 mod gc_pause;
 mod json;
 mod logging;
 mod pager;
-mod parquet;
 mod prefetch;
+mod process;
 mod read;
-mod runtime;
 mod schema;
 mod wait;
 
@@ -46,7 +42,7 @@ fn _talque(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "PERSON_FIELDS",
         PyTuple::new(m.py(), talque_core::schema::PERSON_FIELDS)?,
     )?;
-    m.add_function(wrap_pyfunction!(parquet::merge_parquet_parts, m)?)?;
+    m.add_function(wrap_pyfunction!(export::parquet::merge_parquet_parts, m)?)?;
     m.add_function(wrap_pyfunction!(json::decode_list_page, m)?)?;
     Ok(())
 }

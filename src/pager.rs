@@ -15,13 +15,12 @@ use pyo3::prelude::*;
 use pyo3::types::PyList;
 use talque_core::{Client, Error as CoreError, EventSink, ListPage, ListRequest, PageCursor};
 
+use crate::aio::{spawn_awaitable, IntoPython};
 use crate::arrow_table::TicketTable;
-use crate::awaitable::{spawn_awaitable, IntoPython};
 use crate::client::ClientCell;
 use crate::errors::TalqueErr;
-use crate::export::TicketWriter;
+use crate::export::{parquet, TicketWriter};
 use crate::json::parse_body;
-use crate::parquet;
 use crate::prefetch::Prefetch;
 use crate::wait::run_blocking;
 

@@ -17,7 +17,7 @@ use tokio::task::JoinHandle;
 
 use crate::errors::runtime_error;
 use crate::logging::DebugLog;
-use crate::runtime::runtime;
+use crate::process::runtime;
 
 /// A task's handle that aborts the task when dropped, so an unwanted prefetch (pager
 /// dropped, fetch cancelled) does not keep a connection busy.

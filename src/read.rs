@@ -4,7 +4,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use talque_core::ReadBatch;
 
-use crate::awaitable::IntoPython;
+use crate::aio::IntoPython;
 use crate::errors::TalqueErr;
 use crate::json::parse_body;
 use crate::logging::DebugLog;

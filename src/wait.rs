@@ -29,7 +29,7 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
 use crate::errors::{runtime_error, TalqueErr};
 use crate::logging::DebugLog;
-use crate::runtime::runtime;
+use crate::process::runtime;
 
 const SIGNAL_POLL: Duration = Duration::from_millis(50);
 

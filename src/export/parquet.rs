@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use pyo3::prelude::*;
 
-use crate::export_failure::WriteFailure;
+use super::failure::WriteFailure;
 
 /// Merges the part files, in order, into one zstd-compressed Parquet file at `output`,
 /// synced to disk; returns the number of rows.

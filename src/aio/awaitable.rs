@@ -13,10 +13,10 @@ use pyo3_async_runtimes::generic::{future_into_py_with_locals, get_current_local
 use talque_core::{Error as CoreError, Event, EventSink};
 use tokio::sync::mpsc::unbounded_channel;
 
-use crate::aio_runtime::ProcessRuntime;
+use super::bridge::BridgeRuntime;
 use crate::errors::{runtime_error, TalqueErr};
 use crate::logging::DebugLog;
-use crate::runtime::runtime;
+use crate::process::runtime;
 
 /// A successful core result that becomes a Python object once the GIL is held.
 pub trait IntoPython: Send + 'static {
@@ -61,9 +61,9 @@ where
         None => (None, None),
     };
     let future = make(sink);
-    let locals = get_current_locals::<ProcessRuntime>(py)?;
+    let locals = get_current_locals::<BridgeRuntime>(py)?;
     let _entered = runtime().map_err(runtime_error)?.enter();
-    future_into_py_with_locals::<ProcessRuntime, _, _>(py, locals, async move {
+    future_into_py_with_locals::<BridgeRuntime, _, _>(py, locals, async move {
         let result = future.await;
         let mut collected = Vec::new();
         if let Some(mut events) = events {

@@ -11,7 +11,7 @@
 //!
 //! We use the crate's generic bridge rather than its `tokio` module because that module
 //! keeps one runtime for the life of the process, while ours is rebuilt after `fork()`.
-//! Callers enter the process runtime before bridging (see `awaitable::spawn_awaitable`), so
+//! Callers enter the process runtime before bridging (see `aio::spawn_awaitable`), so
 //! `tokio::spawn` here always finds it; the bridge's own follow-up tasks run on it too.
 
 use std::future::Future;
@@ -43,9 +43,9 @@ impl generic::JoinError for TaskError {
 type TaskHandle = Pin<Box<dyn Future<Output = Result<(), TaskError>> + Send>>;
 
 /// The process runtime, as `pyo3-async-runtimes` sees it.
-pub struct ProcessRuntime;
+pub struct BridgeRuntime;
 
-impl Runtime for ProcessRuntime {
+impl Runtime for BridgeRuntime {
     type JoinError = TaskError;
     type JoinHandle = TaskHandle;
 
@@ -68,7 +68,7 @@ impl Runtime for ProcessRuntime {
     }
 }
 
-impl ContextExt for ProcessRuntime {
+impl ContextExt for BridgeRuntime {
     fn scope<F, R>(locals: TaskLocals, fut: F) -> Pin<Box<dyn Future<Output = R> + Send>>
     where
         F: Future<Output = R> + Send + 'static,

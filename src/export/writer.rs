@@ -17,8 +17,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyInt};
 use talque_core::ExportFormat;
 
-use crate::export_failure::{closed, os_error, WriteFailure};
-use crate::export_target::{dup_descriptor, open_path};
+use super::failure::{closed, os_error, WriteFailure};
+use super::target::{dup_descriptor, open_path};
 
 /// The render buffer's starting size; it grows to the largest page and is reused.
 const BUFFER_BYTES: usize = 256 * 1024;

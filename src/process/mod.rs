@@ -1,0 +1,5 @@
+//! State that belongs to one process.
+
+mod runtime;
+
+pub use runtime::runtime;
