@@ -1,74 +1,21 @@
 //! `talque._talque.CoreClient`: the core client as seen from Python.
 //!
 //! The public `talque.TalqueClient` (Python) validates arguments and owns one of these. The
-//! core client holds a connection pool that belongs to one runtime, so after `fork()` the
-//! child builds its own from the same configuration.
+//! core client of each process lives in a `ClientCell` (see `process`).
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use talque_core::{Client, ClientConfig, Error as CoreError, Secret};
+use talque_core::{ClientConfig, Error as CoreError, Secret};
 
 use crate::aio::spawn_awaitable;
-use crate::errors::{closed_error, TalqueErr};
+use crate::errors::TalqueErr;
 use crate::pager::CorePager;
+use crate::process::ClientCell;
 use crate::read::{merge_batches, ReadBatches};
 use crate::wait::run_blocking;
-
-struct ProcessClient {
-    pid: u32,
-    client: Client,
-}
-
-/// Builds and caches the core client of the current process.
-pub struct ClientCell {
-    config: ClientConfig,
-    slot: Mutex<Option<ProcessClient>>,
-}
-
-impl ClientCell {
-    /// Returns this process's core client, building it on first use, after `fork()`, never after `close()`.
-    pub fn get(&self) -> PyResult<Client> {
-        let pid = std::process::id();
-        let mut slot = self
-            .slot
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner());
-        match slot.take() {
-            Some(current) if current.pid == pid => {
-                let client = current.client.clone();
-                *slot = Some(current);
-                Ok(client)
-            }
-            Some(inherited) => {
-                // The parent's pool belongs to the parent's runtime; dropping it here could
-                // touch connections this process does not own, so it is leaked on purpose.
-                std::mem::forget(inherited);
-                let client = Client::new(self.config.clone()).map_err(TalqueErr)?;
-                *slot = Some(ProcessClient {
-                    pid,
-                    client: client.clone(),
-                });
-                Ok(client)
-            }
-            None => Err(Python::attach(closed_error)),
-        }
-    }
-
-    fn close(&self) {
-        let mut slot = self
-            .slot
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner());
-        if let Some(current) = slot.take() {
-            if current.pid != std::process::id() {
-                std::mem::forget(current);
-            }
-        }
-    }
-}
 
 #[pyclass(frozen, module = "talque._talque")]
 pub struct CoreClient {
@@ -103,13 +50,8 @@ impl CoreClient {
         config.ca_bundle = ca_bundle;
         config.user_agent = user_agent;
         config.compression = compression;
-        let client = Client::new(config.clone()).map_err(TalqueErr)?;
-        let slot = Mutex::new(Some(ProcessClient {
-            pid: std::process::id(),
-            client,
-        }));
         Ok(CoreClient {
-            cell: Arc::new(ClientCell { config, slot }),
+            cell: Arc::new(ClientCell::open(config)?),
         })
     }
 

@@ -3,11 +3,20 @@
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use talque_core::Event;
+use talque_core::{Event, EventSink};
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
 const DEBUG: u8 = 10;
 
 static LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// The debug log of one call: the logger, the sink the core sends its events into, and the
+/// receiving end they are forwarded from. All three are `None` when DEBUG is off.
+pub type CallLog = (
+    Option<DebugLog>,
+    Option<EventSink>,
+    Option<UnboundedReceiver<Event>>,
+);
 
 /// The `talque` logger, when it would emit DEBUG records for this call.
 pub struct DebugLog {
@@ -29,6 +38,18 @@ impl DebugLog {
         Ok(enabled.then(|| DebugLog {
             logger: logger.clone_ref(py),
         }))
+    }
+
+    /// Returns this call's log with its event channel, only when DEBUG is enabled right now,
+    /// so the core does not even format log lines nobody reads.
+    pub fn channel(py: Python<'_>) -> PyResult<CallLog> {
+        Ok(match DebugLog::for_call(py)? {
+            Some(log) => {
+                let (sink, events) = unbounded_channel();
+                (Some(log), Some(sink), Some(events))
+            }
+            None => (None, None, None),
+        })
     }
 
     /// Logs one event. The core's `Display` of an event never contains the secret.

@@ -17,11 +17,11 @@ use talque_core::{Client, Error as CoreError, EventSink, ListPage, ListRequest, 
 
 use crate::aio::{spawn_awaitable, IntoPython};
 use crate::arrow_table::TicketTable;
-use crate::client::ClientCell;
 use crate::errors::TalqueErr;
 use crate::export::{parquet, TicketWriter};
 use crate::json::parse_body;
 use crate::prefetch::Prefetch;
+use crate::process::ClientCell;
 use crate::wait::run_blocking;
 
 struct PagerState {

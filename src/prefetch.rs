@@ -12,12 +12,12 @@ use std::task::{Context, Poll};
 
 use pyo3::prelude::*;
 use talque_core::{Client, Error as CoreError, Event, EventSink, ListPage, ListRequest};
-use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
+use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::task::JoinHandle;
 
 use crate::errors::runtime_error;
 use crate::logging::DebugLog;
-use crate::process::runtime;
+use crate::process::{runtime, PerProcess};
 
 /// A task's handle that aborts the task when dropped, so an unwanted prefetch (pager
 /// dropped, fetch cancelled) does not keep a connection busy.
@@ -37,9 +37,13 @@ impl<T> Drop for AbortOnDrop<T> {
     }
 }
 
-/// A page request already under way.
-pub struct Prefetch {
-    pid: u32,
+/// A page request already under way, in the process that started it.
+///
+/// One inherited through `fork()` never finishes in the child (its task lives in the
+/// parent's runtime) and must not be aborted from there: `PerProcess` leaks it.
+pub struct Prefetch(PerProcess<PageTask>);
+
+struct PageTask {
     request: ListRequest,
     task: AbortOnDrop<Result<ListPage, CoreError>>,
     events: Option<UnboundedReceiver<Event>>,
@@ -48,47 +52,43 @@ pub struct Prefetch {
 impl Prefetch {
     /// Starts fetching `request` on the runtime.
     pub fn start(py: Python<'_>, client: Client, request: ListRequest) -> PyResult<Prefetch> {
-        let (sink, events) = match DebugLog::for_call(py)? {
-            Some(_) => {
-                let (tx, rx) = unbounded_channel();
-                (Some(tx), Some(rx))
-            }
-            None => (None, None),
-        };
+        let (_, sink, events) = DebugLog::channel(py)?;
         let sent = request.clone();
         let task = runtime()
             .map_err(runtime_error)?
             .spawn(async move { client.list_page(&sent, sink.as_ref()).await });
-        Ok(Prefetch {
-            pid: std::process::id(),
+        Ok(Prefetch(PerProcess::new(PageTask {
             request,
             task: AbortOnDrop(task),
             events,
-        })
+        })))
     }
 
     /// Keeps this prefetch only if it fetches `request` in this process.
     pub fn take_for(self, request: &ListRequest) -> Option<Prefetch> {
-        if self.pid != std::process::id() {
-            // Inherited through fork(): its task lives in the parent's runtime and will
-            // never finish here, and touching its handle is not safe, so it is leaked.
-            std::mem::forget(self);
-            return None;
-        }
-        let same = self.request.cursor == request.cursor
-            && self.request.limit == request.limit
-            && self.request.org_id == request.org_id
-            && self.request.profile_id == request.profile_id;
+        let same = self.0.current().is_some_and(|started| {
+            started.request.cursor == request.cursor
+                && started.request.limit == request.limit
+                && started.request.org_id == request.org_id
+                && started.request.profile_id == request.profile_id
+        });
         same.then_some(self)
     }
 
     /// Waits for the page, passing the prefetch's log events on to `events`.
     pub async fn finish(self, events: Option<EventSink>) -> Result<ListPage, CoreError> {
-        let Prefetch {
+        // `take_for` keeps only this process's prefetch, so this is `None` only for a caller
+        // that skipped it.
+        let Some(PageTask {
             task,
             events: recorded,
             ..
-        } = self;
+        }) = self.0.into_current()
+        else {
+            return Err(CoreError::Connection(
+                "page prefetch was started in another process".to_owned(),
+            ));
+        };
         let outcome = task.await.unwrap_or_else(|err| {
             Err(CoreError::Connection(format!(
                 "page prefetch failed: {err}"

@@ -25,7 +25,7 @@ use std::time::Duration;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use talque_core::EventSink;
-use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
+use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::errors::{runtime_error, TalqueErr};
 use crate::logging::DebugLog;
@@ -45,14 +45,7 @@ where
 {
     // An interrupt that is already pending ends the call before anything is sent.
     py.check_signals()?;
-    let log = DebugLog::for_call(py)?;
-    let (sink, mut events) = match log {
-        Some(_) => {
-            let (tx, rx) = unbounded_channel();
-            (Some(tx), Some(rx))
-        }
-        None => (None, None),
-    };
+    let (log, sink, mut events) = DebugLog::channel(py)?;
     let future = make(sink);
     let (done_tx, mut done_rx) = sync_channel(1);
     let task = runtime().map_err(runtime_error)?.spawn(async move {

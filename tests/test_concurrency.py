@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import subprocess
@@ -244,6 +245,50 @@ def test_child_after_fork_uses_the_inherited_client(
     assert len(server.requests("read")) == -(-len(ids) // 100)
     assert list(client.list(server.org_id, limit=300)) == truth
     assert [t for page in started for t in page["tickets"]] == truth[300:]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")
+def test_child_after_fork_can_drop_and_close_what_it_inherited(
+    server: FakeServer, client: talque.TalqueClient
+) -> None:
+    truth = server.tickets()
+    # Two listings whose second page is being prefetched in the parent's runtime at fork time.
+    dropped = client.list(server.org_id, limit=300).pages()
+    kept = client.list(server.org_id, limit=300).pages()
+    assert next(dropped)["tickets"] == truth[:300]
+    assert next(kept)["tickets"] == truth[:300]
+
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through its exit status only
+        code = 70
+        try:
+            # Dropping the inherited prefetch and closing the inherited pool must leave the
+            # parent's runtime alone, and a closed client is not rebuilt for its pagers.
+            del dropped
+            gc.collect()
+            client.close()
+            try:
+                next(kept)
+                code = 71
+            except talque.TalqueError as err:
+                code = 0 if "closed" in str(err) else 73
+        except BaseException:
+            code = 72
+        finally:
+            os._exit(code)
+
+    status = _wait_child(pid, timeout=30)
+    assert status is not None, "the forked child hung dropping or closing what it inherited"
+    assert os.WIFEXITED(status), f"the child died abnormally: status {status}"
+    assert os.WEXITSTATUS(status) == 0, {
+        71: "a closed client fetched",
+        72: "an exception",
+        73: "another error than closed",
+    }.get(os.WEXITSTATUS(status))
+    # What the child dropped and closed is still the parent's to use.
+    assert [t for page in dropped for t in page["tickets"]] == truth[300:]
+    assert [t for page in kept for t in page["tickets"]] == truth[300:]
 
 
 # ---------------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ use std::future::Future;
 use pyo3::prelude::*;
 use pyo3_async_runtimes::generic::{future_into_py_with_locals, get_current_locals};
 use talque_core::{Error as CoreError, Event, EventSink};
-use tokio::sync::mpsc::unbounded_channel;
 
 use super::bridge::BridgeRuntime;
 use crate::errors::{runtime_error, TalqueErr};
@@ -52,14 +51,7 @@ where
     F: FnOnce(Option<EventSink>) -> Fut,
     Fut: Future<Output = Result<T, CoreError>> + Send + 'static,
 {
-    let log = DebugLog::for_call(py)?;
-    let (sink, events) = match log {
-        Some(_) => {
-            let (tx, rx) = unbounded_channel();
-            (Some(tx), Some(rx))
-        }
-        None => (None, None),
-    };
+    let (log, sink, events) = DebugLog::channel(py)?;
     let future = make(sink);
     let locals = get_current_locals::<BridgeRuntime>(py)?;
     let _entered = runtime().map_err(runtime_error)?.enter();
