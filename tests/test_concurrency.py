@@ -196,8 +196,29 @@ def _wait_child(pid: int, timeout: float) -> int | None:
     return status[0]
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
-@pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")
+def _forks(test: Callable[..., None]) -> Callable[..., None]:
+    """Marks a test that forks: POSIX only, and Python warns about forking a threaded process."""
+    quiet = pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")
+    return pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")(quiet(test))
+
+
+def _assert_child_succeeds(child: Callable[[], int], failures: dict[int, str], hung: str) -> None:
+    """Forks; the child exits with what ``child`` returns (0: success), 72 if it raises."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through its exit status only
+        code = 72
+        try:
+            code = child()
+        finally:
+            os._exit(code)
+    status = _wait_child(pid, timeout=30)
+    assert status is not None, hung
+    assert os.WIFEXITED(status), f"the child died abnormally: status {status}"
+    code = os.WEXITSTATUS(status)
+    assert code == 0, {72: "an exception", **failures}.get(code, f"exit status {code}")
+
+
+@_forks
 def test_child_after_fork_uses_the_inherited_client(
     server: FakeServer, client: talque.TalqueClient
 ) -> None:
@@ -213,32 +234,24 @@ def test_child_after_fork_uses_the_inherited_client(
     assert next(started)["tickets"] == truth[:300]
     server.clear_requests()
 
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child reports through its exit status only
-        code = 70
-        try:
-            listed = list(client.list(server.org_id, limit=300))
-            result = client.read(server.org_id, provider, ids)
-            pages = [p["tickets"] for p in client.list(server.org_id, limit=400).pages()]
-            rest = [t for page in started for t in page["tickets"]]
-            ok = (
-                rest == truth[300:]
-                and listed == truth
-                and list(result) == ids
-                and all(result[i]["model"] == expected_models[i] for i in ids)
-                and [t for page in pages for t in page] == truth
-            )
-            code = 0 if ok else 71
-        except BaseException:
-            code = 72
-        finally:
-            os._exit(code)
+    def child() -> int:
+        listed = list(client.list(server.org_id, limit=300))
+        result = client.read(server.org_id, provider, ids)
+        pages = [p["tickets"] for p in client.list(server.org_id, limit=400).pages()]
+        rest = [t for page in started for t in page["tickets"]]
+        ok = (
+            rest == truth[300:]
+            and listed == truth
+            and list(result) == ids
+            and all(result[i]["model"] == expected_models[i] for i in ids)
+            and [t for page in pages for t in page] == truth
+        )
+        return 0 if ok else 71
 
-    status = _wait_child(pid, timeout=30)
-    assert status is not None, "the forked child hung (runtime or pool not rebuilt after fork)"
-    assert os.WIFEXITED(status), f"the child died abnormally: status {status}"
-    assert os.WEXITSTATUS(status) == 0, {71: "wrong results", 72: "an exception"}.get(
-        os.WEXITSTATUS(status)
+    _assert_child_succeeds(
+        child,
+        {71: "wrong results"},
+        hung="the forked child hung (runtime or pool not rebuilt after fork)",
     )
     # The child's traffic reached the server, and the parent's client still works.
     assert len(server.requests("list")) == 4 + 3 + 3
@@ -247,48 +260,36 @@ def test_child_after_fork_uses_the_inherited_client(
     assert [t for page in started for t in page["tickets"]] == truth[300:]
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
-@pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")
+@_forks
 def test_child_after_fork_can_drop_and_close_what_it_inherited(
     server: FakeServer, client: talque.TalqueClient
 ) -> None:
     truth = server.tickets()
     # Two listings whose second page is being prefetched in the parent's runtime at fork time.
-    dropped = client.list(server.org_id, limit=300).pages()
-    kept = client.list(server.org_id, limit=300).pages()
-    assert next(dropped)["tickets"] == truth[:300]
-    assert next(kept)["tickets"] == truth[:300]
+    listings = {name: client.list(server.org_id, limit=300).pages() for name in ("drop", "keep")}
+    for pages in listings.values():
+        assert next(pages)["tickets"] == truth[:300]
 
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child reports through its exit status only
-        code = 70
+    def child() -> int:
+        # Dropping the inherited prefetch and closing the inherited pool must leave the
+        # parent's runtime alone, and a closed client is not rebuilt for its pagers.
+        del listings["drop"]
+        gc.collect()
+        client.close()
         try:
-            # Dropping the inherited prefetch and closing the inherited pool must leave the
-            # parent's runtime alone, and a closed client is not rebuilt for its pagers.
-            del dropped
-            gc.collect()
-            client.close()
-            try:
-                next(kept)
-                code = 71
-            except talque.TalqueError as err:
-                code = 0 if "closed" in str(err) else 73
-        except BaseException:
-            code = 72
-        finally:
-            os._exit(code)
+            next(listings["keep"])
+        except talque.TalqueError as err:
+            return 0 if "closed" in str(err) else 73
+        return 71
 
-    status = _wait_child(pid, timeout=30)
-    assert status is not None, "the forked child hung dropping or closing what it inherited"
-    assert os.WIFEXITED(status), f"the child died abnormally: status {status}"
-    assert os.WEXITSTATUS(status) == 0, {
-        71: "a closed client fetched",
-        72: "an exception",
-        73: "another error than closed",
-    }.get(os.WEXITSTATUS(status))
+    _assert_child_succeeds(
+        child,
+        {71: "a closed client fetched", 73: "another error than closed"},
+        hung="the forked child hung dropping or closing what it inherited",
+    )
     # What the child dropped and closed is still the parent's to use.
-    assert [t for page in dropped for t in page["tickets"]] == truth[300:]
-    assert [t for page in kept for t in page["tickets"]] == truth[300:]
+    for pages in listings.values():
+        assert [t for page in pages for t in page["tickets"]] == truth[300:]
 
 
 # ---------------------------------------------------------------------------------------
