@@ -1,10 +1,12 @@
-"""talque.airflow without Airflow installed (the main suite's environment).
+"""talque.airflow and talque.dlt without Airflow or dlt installed (the main suite's environment).
 
-The hook itself is tested against a real Airflow by `make test-airflow` (tests_airflow/).
+The Airflow hook itself is tested against a real Airflow by `make test-airflow` (tests_airflow/),
+the dlt source against a real dlt, DuckDB and PostgreSQL by `make test-dlt` (tests_dlt/).
 """
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import subprocess
 import sys
@@ -13,21 +15,24 @@ import pytest
 
 from talque._airflow_provider import get_provider_info
 
-no_airflow = pytest.mark.skipif(
-    importlib.util.find_spec("airflow") is not None, reason="Airflow is installed here"
-)
+# Each integration is the module `talque.NAME`, needs the package NAME and is installed by the
+# extra `talque[NAME]`.
+INTEGRATIONS = ["airflow", "dlt"]
 
 
-@no_airflow
-def test_importing_talque_airflow_says_what_to_install() -> None:
-    with pytest.raises(ImportError, match=r"pip install 'talque\[airflow\]'"):
-        import talque.airflow  # noqa: F401
+@pytest.mark.parametrize("name", INTEGRATIONS)
+def test_importing_an_integration_says_what_to_install(name: str) -> None:
+    if importlib.util.find_spec(name) is not None:
+        pytest.skip(f"{name} is installed here")
+    with pytest.raises(ImportError, match=rf"pip install 'talque\[{name}\]'"):
+        importlib.import_module(f"talque.{name}")
 
 
-def test_importing_talque_imports_no_airflow() -> None:
+@pytest.mark.parametrize("name", INTEGRATIONS)
+def test_importing_talque_imports_no_integration_package(name: str) -> None:
     code = (
         "import sys, talque, talque.testing, talque._airflow_provider\n"
-        "assert not [m for m in sys.modules if m.split('.')[0] == 'airflow']\n"
+        f"assert not [m for m in sys.modules if m.split('.')[0] == {name!r}]\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 

@@ -580,29 +580,32 @@ def broken_read_answers(draw: st.DrawFn) -> Any:
     return answer
 
 
+def _call(client: talque.TalqueClient, endpoint: str, ids: list[str]) -> Any:
+    """One call of ``endpoint``: the first page of a listing, or a read of ``ids``."""
+    return _first_page(client) if endpoint == "list" else _read_all(client, ids)
+
+
+# Per endpoint: a strategy for broken answers, and the check that says they are broken.
+BROKEN_ANSWERS = {
+    "list": (broken_list_pages(), list_envelope_ok),
+    "read": (broken_read_answers(), read_envelope_ok),
+}
+
+
+@pytest.mark.parametrize("endpoint", ["list", "read"])
 @PROFILE
-@given(data=st.data(), page=broken_list_pages())
-def test_malformed_list_pages_raise_invalid_response(
-    fake: FakeServer, client: talque.TalqueClient, data: st.DataObject, page: Any
+@given(data=st.data())
+def test_malformed_answers_raise_invalid_response(
+    fake: FakeServer, client: talque.TalqueClient, data: st.DataObject, endpoint: str
 ) -> None:
-    assert not list_envelope_ok(page)
-    _serve(fake, "list", data.draw(encodings(page)))
+    strategy, envelope_ok = BROKEN_ANSWERS[endpoint]
+    answer = data.draw(strategy)
+    assert not envelope_ok(answer)
+    _serve(fake, endpoint, data.draw(encodings(answer)))
     with pytest.raises(talque.InvalidResponseError):
-        _first_page(client)
+        _call(client, endpoint, ["a", "b"])
     # A malformed 200 is not retried.
-    assert len(fake.requests("list")) == 1
-
-
-@PROFILE
-@given(data=st.data(), answer=broken_read_answers())
-def test_malformed_read_answers_raise_invalid_response(
-    fake: FakeServer, client: talque.TalqueClient, data: st.DataObject, answer: Any
-) -> None:
-    assert not read_envelope_ok(answer)
-    _serve(fake, "read", data.draw(encodings(answer)))
-    with pytest.raises(talque.InvalidResponseError):
-        _read_all(client, ["a", "b"])
-    assert len(fake.requests("read")) == 1
+    assert len(fake.requests(endpoint)) == 1
 
 
 @pytest.mark.parametrize(
@@ -634,10 +637,7 @@ def test_a_positional_array_envelope_is_invalid_response(
 ) -> None:
     _serve(fake, endpoint, body)
     with pytest.raises(talque.InvalidResponseError):
-        if endpoint == "list":
-            _first_page(client)
-        else:
-            _read_all(client, ["a"])
+        _call(client, endpoint, ["a"])
 
 
 @st.composite
