@@ -196,9 +196,7 @@ def run(repeat: int, quick: bool) -> dict[str, Any]:
     runs: list[dict[str, Any]] = []
     with (
         tempfile.TemporaryDirectory(prefix="talque-bench-") as tmp,
-        common.ServerProcess(
-            tickets=params["tickets"], latency_ms=params["latency_ms"], seed=params["seed"]
-        ) as server,
+        common.ServerProcess.for_params(params) as server,
     ):
         workload = os.path.join(tmp, "workload.json")
         Path(workload).write_text(json.dumps(work))

@@ -25,6 +25,10 @@ from pathlib import Path
 from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
+# The fake server's big organization (its "# orgs:" line); the ticket count is --tickets.
+ORG_ID = "orgDemo0000000000001"
+# What a listing child reports (see the scenarios' ``child_main``), in table order.
+THROUGHPUT_METRICS = ("tickets_per_s", "wall_s", "cpu_s", "peak_rss_kib")
 SERVER_START_TIMEOUT_S = 30.0
 CHILD_TIMEOUT_S = 300.0
 
@@ -77,6 +81,11 @@ class ServerProcess:
             raise
         # Nobody reads stdout from here on; drain it so the server can never block on it.
         threading.Thread(target=self._proc.stdout.read, daemon=True).start()  # type: ignore[union-attr]
+
+    @classmethod
+    def for_params(cls, params: dict[str, Any]) -> ServerProcess:
+        """The server a scenario's parameters describe: their tickets, latency_ms and seed."""
+        return cls(tickets=params["tickets"], latency_ms=params["latency_ms"], seed=params["seed"])
 
     @property
     def url(self) -> str:

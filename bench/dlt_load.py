@@ -31,8 +31,7 @@ WAYS = ("talque", "rest_api")
 LABEL = {"talque": "talque_source (Arrow pages)", "rest_api": "dlt rest_api source"}
 PARAMS: dict[str, Any] = {"tickets": 100_000, "limit": 1000, "latency_ms": 0, "seed": 0}
 QUICK_PARAMS = dict(PARAMS, tickets=10_000)
-METRICS = ("tickets_per_s", "wall_s", "cpu_s", "peak_rss_kib")
-ORG_ID = "orgDemo0000000000001"
+METRICS = common.THROUGHPUT_METRICS
 SITE = common.BENCH_DIR / ".dlt-site"
 # The rest_api source needs minutes for 100,000 tickets on a busy 2-core machine.
 CHILD_TIMEOUT_S = 1200.0
@@ -42,7 +41,7 @@ def talque_way(limit: int) -> Any:
     from talque.dlt import talque_source
 
     return talque_source(
-        ORG_ID,
+        common.ORG_ID,
         client_id=os.environ["TALQUE_CLIENT_ID"],
         secret=os.environ["TALQUE_SECRET"],
         base_url=os.environ["TALQUE_BASE_URL"],
@@ -77,7 +76,7 @@ def rest_api_way(limit: int) -> Any:
                     "endpoint": {
                         "path": "api/v1/ticket/list",
                         "method": "POST",
-                        "json": {"orgId": ORG_ID, "limit": limit},
+                        "json": {"orgId": common.ORG_ID, "limit": limit},
                         "data_selector": "tickets",
                     },
                 }
@@ -128,9 +127,7 @@ def run(repeat: int, quick: bool) -> dict[str, Any]:
         raise RuntimeError(f"{SITE} is missing: `make bench` installs requirements-dlt.txt there")
     params = QUICK_PARAMS if quick else PARAMS
     runs: list[dict[str, Any]] = []
-    with common.ServerProcess(
-        tickets=params["tickets"], latency_ms=params["latency_ms"], seed=params["seed"]
-    ) as server:
+    with common.ServerProcess.for_params(params) as server:
         env = dict(server.env, PYTHONPATH=str(SITE))
         for rep in range(repeat):
             for way in WAYS if rep % 2 == 0 else WAYS[::-1]:

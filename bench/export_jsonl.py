@@ -30,14 +30,14 @@ WAYS = ("cli", "loop")
 LABEL = {"cli": "talque list --output (Rust writer)", "loop": "client.list + orjson loop"}
 PARAMS: dict[str, Any] = {"tickets": 1_000_000, "limit": 1000, "latency_ms": 0, "seed": 0}
 QUICK_PARAMS = dict(PARAMS, tickets=50_000)
-METRICS = ("tickets_per_s", "wall_s", "cpu_s", "peak_rss_kib")
-ORG_ID = "orgDemo0000000000001"
+METRICS = common.THROUGHPUT_METRICS
 
 
 def export_cli(url: str, out: Path, limit: int) -> None:
     from talque._cli import main
 
-    argv = ["list", ORG_ID, "--base-url", url, "--page-size", str(limit), "-o", str(out), "-q"]
+    argv = ["list", common.ORG_ID, "--base-url", url, "--page-size", str(limit)]
+    argv += ["-o", str(out), "-q"]
     if main(argv) != 0:
         raise RuntimeError("talque list failed")
 
@@ -48,7 +48,7 @@ def export_loop(url: str, out: Path, limit: int) -> None:
     import talque
 
     with talque.TalqueClient(base_url=url) as client, open(out, "wb") as file:
-        for ticket in client.list(ORG_ID, limit=limit):
+        for ticket in client.list(common.ORG_ID, limit=limit):
             file.write(orjson.dumps(ticket) + b"\n")
 
 
@@ -94,9 +94,7 @@ def run(repeat: int, quick: bool) -> dict[str, Any]:
     params = QUICK_PARAMS if quick else PARAMS
     runs: list[dict[str, Any]] = []
     with (
-        common.ServerProcess(
-            tickets=params["tickets"], latency_ms=params["latency_ms"], seed=params["seed"]
-        ) as server,
+        common.ServerProcess.for_params(params) as server,
         tempfile.TemporaryDirectory(prefix="talque-bench-") as tmp,
     ):
         outs = {way: Path(tmp) / f"{way}.jsonl" for way in WAYS}

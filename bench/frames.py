@@ -42,7 +42,6 @@ PARAMS: dict[str, Any] = {
 }
 QUICK_PARAMS = dict(PARAMS, tickets=20_000, parquet_tickets=50_000)
 METRICS = ("wall_s", "cpu_s", "peak_rss_kib", "base_rss_kib", "json_bytes")
-ORG_ID = "orgDemo0000000000001"
 
 
 def _pages(url: str, limit: int, env: Any = os.environ) -> Any:
@@ -56,7 +55,7 @@ def _pages(url: str, limit: int, env: Any = os.environ) -> Any:
     cursor = None
     with httpx.Client(base_url=url, headers=headers, timeout=30) as http:
         while True:
-            body: dict[str, Any] = {"orgId": ORG_ID, "limit": limit}
+            body: dict[str, Any] = {"orgId": common.ORG_ID, "limit": limit}
             if cursor:
                 body["cursor"] = cursor
             answer = http.post("/api/v1/ticket/list", json=body)
@@ -140,7 +139,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         base_rss, start = _rss_kib(), time.perf_counter()
         with talque.TalqueClient(base_url=args.url) as client:
             with pq.ParquetWriter(args.out, schema) as writer:
-                for page in client.list(ORG_ID, limit=args.limit).pages():
+                for page in client.list(common.ORG_ID, limit=args.limit).pages():
                     rows = [dict(t, extData=_json_text(t)) for t in page["tickets"]]
                     writer.write_batch(pa.RecordBatch.from_pylist(rows, schema=schema))
                     count += len(rows)
@@ -152,10 +151,10 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         base_rss, start = _rss_kib(), time.perf_counter()
         with talque.TalqueClient(base_url=args.url) as client:
             if args.way == "parquet":
-                out = client.export(ORG_ID, args.out, format="parquet", limit=args.limit)
+                out = client.export(common.ORG_ID, args.out, format="parquet", limit=args.limit)
                 count = out.tickets
             else:
-                frame = getattr(client.list(ORG_ID, limit=args.limit), args.way)()
+                frame = getattr(client.list(common.ORG_ID, limit=args.limit), args.way)()
                 count = len(frame)
     wall = time.perf_counter() - start
     if args.jsonl is not None and args.way == "to_arrow":

@@ -46,9 +46,7 @@ def run(repeat: int, quick: bool) -> dict[str, Any]:
     ids = _ids(params)
     with (
         tempfile.TemporaryDirectory(prefix="talque-bench-") as tmp,
-        common.ServerProcess(
-            tickets=params["tickets"], latency_ms=params["latency_ms"], seed=params["seed"]
-        ) as server,
+        common.ServerProcess.for_params(params) as server,
     ):
         ids_file = os.path.join(tmp, "ids.json")
         Path(ids_file).write_text(json.dumps(ids))

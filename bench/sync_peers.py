@@ -33,8 +33,6 @@ PEER_LABEL = {
 }
 LIST_PATH = "/api/v1/ticket/list"
 READ_PATH = "/api/v1/ticket/read"
-# The fake server's big organization (its "# orgs:" line); the ticket count is --tickets.
-ORG_ID = "orgDemo0000000000001"
 
 
 def _headers() -> dict[str, str]:
@@ -56,21 +54,33 @@ def list_talque(url: str, org: str, limit: int) -> Iterator[Any]:
         yield from client.list(org, limit=limit, prefetch=True)
 
 
+def _follow_cursor(
+    fetch_page: Callable[[dict[str, Any]], dict[str, Any]], org: str, limit: int
+) -> Iterator[dict[str, Any]]:
+    """The peers' pagination: ``fetch_page(request_body)`` returns one decoded page; yields
+    its tickets and asks for the next page with its cursor until ``more`` is false."""
+    cursor = None
+    while True:
+        page = fetch_page({"orgId": org, "limit": limit, "cursor": cursor})
+        yield from page["tickets"]
+        if not page["more"]:
+            return
+        cursor = page["cursor"]
+
+
 def list_httpx(url: str, org: str, limit: int) -> Iterator[dict[str, Any]]:
     import httpx
     import orjson
 
     with httpx.Client(base_url=url, headers=_headers(), timeout=30.0) as client:
-        cursor = None
-        while True:
-            body = orjson.dumps({"orgId": org, "limit": limit, "cursor": cursor})
-            response = client.post(LIST_PATH, content=body)
+
+        def fetch_page(body: dict[str, Any]) -> dict[str, Any]:
+            response = client.post(LIST_PATH, content=orjson.dumps(body))
             response.raise_for_status()
-            page = orjson.loads(response.content)
-            yield from page["tickets"]
-            if not page["more"]:
-                return
-            cursor = page["cursor"]
+            page: dict[str, Any] = orjson.loads(response.content)
+            return page
+
+        yield from _follow_cursor(fetch_page, org, limit)
 
 
 def list_requests(url: str, org: str, limit: int) -> Iterator[dict[str, Any]]:
@@ -78,16 +88,14 @@ def list_requests(url: str, org: str, limit: int) -> Iterator[dict[str, Any]]:
 
     with requests.Session() as session:
         session.headers.update(_headers())
-        cursor = None
-        while True:
-            body = json.dumps({"orgId": org, "limit": limit, "cursor": cursor})
-            response = session.post(url + LIST_PATH, data=body, timeout=30.0)
+
+        def fetch_page(body: dict[str, Any]) -> dict[str, Any]:
+            response = session.post(url + LIST_PATH, data=json.dumps(body), timeout=30.0)
             response.raise_for_status()
-            page = json.loads(response.content)
-            yield from page["tickets"]
-            if not page["more"]:
-                return
-            cursor = page["cursor"]
+            page: dict[str, Any] = json.loads(response.content)
+            return page
+
+        yield from _follow_cursor(fetch_page, org, limit)
 
 
 def list_bytes(url: str, org: str, limit: int) -> Iterator[None]:
@@ -171,7 +179,7 @@ def child_main(argv: list[str]) -> int:
     parser.add_argument("mode", choices=("list", "read"))
     parser.add_argument("--client", choices=tuple(LISTS), required=True)
     parser.add_argument("--url", required=True)
-    parser.add_argument("--org", default=ORG_ID)
+    parser.add_argument("--org", default=common.ORG_ID)
     parser.add_argument("--limit", type=int, default=1000, help="list page size")
     parser.add_argument("--provider", default="pretix")
     parser.add_argument("--ids", help="read: a JSON file with the id list")

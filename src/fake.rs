@@ -33,10 +33,6 @@ impl FakeServerHandle {
         self.server.url()
     }
 
-    fn config_json(&self) -> PyResult<String> {
-        serde_json::to_string(self.server.config()).map_err(value_error)
-    }
-
     fn orgs_json(&self) -> PyResult<String> {
         serde_json::to_string(&self.server.orgs()).map_err(value_error)
     }

@@ -3,11 +3,11 @@
 //! Why: a 1,000-ticket page becomes about 19,000 container objects (dicts and lists) in one
 //! C call. With the collector running, that call triggers some 27 young collections, and
 //! since the half-built page is reachable, every one of them promotes its objects, which
-//! the middle and full collections then traverse again. Measured over 100,000 tickets at
-//! page size 1000 (fake server in another process, 0 ms latency): 0.65 s of 2.2 s of the
-//! client's CPU was collection, three times the share at page size 100, which is why
-//! bigger pages made talque slower. With collection deferred to the end of the call, the
-//! next allocation runs one young collection over the finished page instead.
+//! the middle and full collections then traverse again. So collection took a larger share of
+//! the client's CPU at page size 1,000 than at 100, which is why bigger pages made talque
+//! slower (the figures are in `bench/list_pages.py` and the README's Performance section).
+//! With collection deferred to the end of the call, the next allocation runs one young
+//! collection over the finished page instead.
 //!
 //! CPython 3.12 made this the interpreter's own behaviour: allocations only schedule a
 //! collection, which runs at the next bytecode boundary, never inside a C call. So the

@@ -43,6 +43,5 @@ fn _talque(m: &Bound<'_, PyModule>) -> PyResult<()> {
         PyTuple::new(m.py(), talque_core::schema::PERSON_FIELDS)?,
     )?;
     m.add_function(wrap_pyfunction!(export::parquet::merge_parquet_parts, m)?)?;
-    m.add_function(wrap_pyfunction!(json::decode_list_page, m)?)?;
     Ok(())
 }

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 import talque
+from _shared_server import fresh
 from talque.testing import FakeServer
 
 SESSION_TICKETS = 1_000
@@ -21,13 +22,7 @@ def session_server() -> Iterator[FakeServer]:
 @pytest.fixture
 def server(session_server: FakeServer) -> Iterator[FakeServer]:
     """The session's fake server with an empty request log, no faults and no latency."""
-    session_server.clear_faults()
-    session_server.set_latency(0)
-    session_server.set_random_faults(0.0)
-    session_server.clear_requests()
-    yield session_server
-    session_server.clear_faults()
-    session_server.set_latency(0)
+    yield from fresh(session_server)
 
 
 @pytest.fixture

@@ -296,6 +296,26 @@ def expected_outcome(body: bytes, envelope_ok: Callable[[Any], bool]) -> Any | N
     return doc if envelope_ok(doc) else None
 
 
+def oracle(body: str | bytes, envelope_ok: Callable[[Any], bool]) -> Any:
+    """:func:`expected_outcome` of ``body``, with ``"either"`` where it is Ambiguous."""
+    raw = body.encode("utf-8") if isinstance(body, str) else body
+    try:
+        return expected_outcome(raw, envelope_ok)
+    except Ambiguous:
+        return "either"
+
+
+def assert_agrees(body: str | bytes, expected: Any, outcome: tuple[str, Any]) -> None:
+    """The client's ``outcome`` of ``body`` (see ``_outcome_of``) is the :func:`oracle`'s
+    ``expected``: invalid for None, that value when there is one, anything for ``"either"``."""
+    kind, value = outcome
+    if expected is None:
+        assert kind == "invalid", f"accepted {body!r}"
+    elif expected != "either":
+        assert kind == "ok", f"rejected {body!r}: {value}"
+        assert_same(value, expected)
+
+
 # ---------------------------------------------------------------------------------------
 # Fixtures and helpers
 
@@ -580,29 +600,32 @@ def broken_read_answers(draw: st.DrawFn) -> Any:
     return answer
 
 
+def _call(client: talque.TalqueClient, endpoint: str, ids: list[str]) -> Any:
+    """One call of ``endpoint``: the first page of a listing, or a read of ``ids``."""
+    return _first_page(client) if endpoint == "list" else _read_all(client, ids)
+
+
+# Per endpoint: a strategy for broken answers, and the check that says they are broken.
+BROKEN_ANSWERS = {
+    "list": (broken_list_pages(), list_envelope_ok),
+    "read": (broken_read_answers(), read_envelope_ok),
+}
+
+
+@pytest.mark.parametrize("endpoint", ["list", "read"])
 @PROFILE
-@given(data=st.data(), page=broken_list_pages())
-def test_malformed_list_pages_raise_invalid_response(
-    fake: FakeServer, client: talque.TalqueClient, data: st.DataObject, page: Any
+@given(data=st.data())
+def test_malformed_answers_raise_invalid_response(
+    fake: FakeServer, client: talque.TalqueClient, data: st.DataObject, endpoint: str
 ) -> None:
-    assert not list_envelope_ok(page)
-    _serve(fake, "list", data.draw(encodings(page)))
+    strategy, envelope_ok = BROKEN_ANSWERS[endpoint]
+    answer = data.draw(strategy)
+    assert not envelope_ok(answer)
+    _serve(fake, endpoint, data.draw(encodings(answer)))
     with pytest.raises(talque.InvalidResponseError):
-        _first_page(client)
+        _call(client, endpoint, ["a", "b"])
     # A malformed 200 is not retried.
-    assert len(fake.requests("list")) == 1
-
-
-@PROFILE
-@given(data=st.data(), answer=broken_read_answers())
-def test_malformed_read_answers_raise_invalid_response(
-    fake: FakeServer, client: talque.TalqueClient, data: st.DataObject, answer: Any
-) -> None:
-    assert not read_envelope_ok(answer)
-    _serve(fake, "read", data.draw(encodings(answer)))
-    with pytest.raises(talque.InvalidResponseError):
-        _read_all(client, ["a", "b"])
-    assert len(fake.requests("read")) == 1
+    assert len(fake.requests(endpoint)) == 1
 
 
 @pytest.mark.parametrize(
@@ -634,10 +657,7 @@ def test_a_positional_array_envelope_is_invalid_response(
 ) -> None:
     _serve(fake, endpoint, body)
     with pytest.raises(talque.InvalidResponseError):
-        if endpoint == "list":
-            _first_page(client)
-        else:
-            _read_all(client, ["a"])
+        _call(client, endpoint, ["a"])
 
 
 @st.composite
@@ -667,17 +687,9 @@ def damaged_text(draw: st.DrawFn, docs: st.SearchStrategy[Any]) -> str:
 def test_any_list_text_decodes_or_raises_invalid_response(
     fake: FakeServer, client: talque.TalqueClient, body: str
 ) -> None:
-    try:
-        expected = expected_outcome(body.encode("utf-8"), list_envelope_ok)
-    except Ambiguous:
-        expected = "either"
+    expected = oracle(body, list_envelope_ok)
     _serve(fake, "list", body)
-    kind, value = _outcome_of(lambda: _first_page(client))
-    if expected is None:
-        assert kind == "invalid", f"accepted {body!r}"
-    elif expected != "either":
-        assert kind == "ok", f"rejected {body!r}: {value}"
-        assert_same(value, expected)
+    assert_agrees(body, expected, _outcome_of(lambda: _first_page(client)))
     assert len(fake.requests("list")) == 1
 
 
@@ -686,18 +698,11 @@ def test_any_list_text_decodes_or_raises_invalid_response(
 def test_any_read_text_decodes_or_raises_invalid_response(
     fake: FakeServer, client: talque.TalqueClient, body: str
 ) -> None:
-    try:
-        expected = expected_outcome(body.encode("utf-8"), read_envelope_ok)
-    except Ambiguous:
-        expected = "either"
+    expected = oracle(body, read_envelope_ok)
     _serve(fake, "read", body)
-    ids = list(expected["ticketById"]) if isinstance(expected, dict) else ["a"]
-    kind, value = _outcome_of(lambda: _read_all(client, ids))
-    if expected is None:
-        assert kind == "invalid", f"accepted {body!r}"
-    elif expected != "either":
-        assert kind == "ok", f"rejected {body!r}: {value}"
-        assert_same(value, expected["ticketById"])
+    found = expected["ticketById"] if isinstance(expected, dict) else expected
+    ids = list(found) if isinstance(found, dict) else ["a"]
+    assert_agrees(body, found, _outcome_of(lambda: _read_all(client, ids)))
 
 
 # ---------------------------------------------------------------------------------------
@@ -797,17 +802,9 @@ def test_invalid_utf8_message_says_so(raw: RawAnswers, raw_client: talque.Talque
 def test_arbitrary_bytes_decode_or_raise_invalid_response(
     raw: RawAnswers, raw_client: talque.TalqueClient, body: bytes
 ) -> None:
-    try:
-        expected = expected_outcome(body, list_envelope_ok)
-    except Ambiguous:
-        expected = "either"
+    expected = oracle(body, list_envelope_ok)
     raw.reply = json_reply(body)
-    kind, value = _outcome_of(lambda: _first_page(raw_client))
-    if expected is None:
-        assert kind == "invalid", f"accepted {body!r}"
-    elif expected != "either":
-        assert kind == "ok", f"rejected {body!r}: {value}"
-        assert_same(value, expected)
+    assert_agrees(body, expected, _outcome_of(lambda: _first_page(raw_client)))
 
 
 def test_a_byte_order_mark_is_invalid_response(

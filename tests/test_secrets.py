@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import talque
+from _shared_server import fresh
 from talque.testing import FakeServer
 
 SECRET = "s3cr3t-VALUE-do-not-leak"
@@ -30,13 +31,8 @@ def module_server() -> Iterator[FakeServer]:
 
 @pytest.fixture
 def srv(module_server: FakeServer) -> Iterator[FakeServer]:
-    module_server.clear_faults()
-    module_server.set_latency(0)
-    module_server.set_random_faults(0.0)
-    module_server.clear_requests()
-    yield module_server
-    module_server.clear_faults()
-    module_server.set_latency(0)
+    """The module's fake server with an empty request log, no faults and no latency."""
+    yield from fresh(module_server)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Optional dependencies (pyarrow, pandas, polars, tqdm): imported only when a call needs them.
+"""Optional dependencies (pyarrow, pandas, polars): imported only when a call needs them.
 
 ``import talque`` stays light: these packages load on the first call that uses them, and a
 missing one raises an ``ImportError`` that names the extra to install.
@@ -12,13 +12,13 @@ from types import ModuleType
 __all__ = ["require"]
 
 # Which extra brings each optional package (the extras are in pyproject.toml).
-_EXTRA_OF = {"pyarrow": "arrow", "pandas": "pandas", "polars": "polars", "tqdm": "progress"}
+_EXTRA_OF = {"pyarrow": "arrow", "pandas": "pandas", "polars": "polars"}
 
 
 def require(package: str, *, needed_by: str, extra: str | None = None) -> ModuleType:
     """Imports ``package``, or raises an ``ImportError`` saying which extra installs it.
 
-    ``needed_by`` names what wanted it (``"to_pandas()"``, ``"progress=True"``) and ``extra``
+    ``needed_by`` names what wanted it (``"to_pandas()"``, ``"to_arrow()"``) and ``extra``
     the extra to suggest, by default the package's own.
     """
     try:

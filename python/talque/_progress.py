@@ -13,8 +13,6 @@ import importlib.util
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ._extras import require
-
 if TYPE_CHECKING:
     from ._export_state import Checkpoint
 
@@ -51,10 +49,10 @@ def _in_notebook() -> bool:
 def _bar_factory() -> tuple[Any, dict[str, Any]]:
     """The tqdm class to use here, with the extra arguments it needs."""
     if not _in_notebook():
-        return require("tqdm.std", needed_by="progress=True", extra="progress").tqdm, {}
+        return importlib.import_module("tqdm.std").tqdm, {}
     if importlib.util.find_spec("ipywidgets") is not None:
-        return require("tqdm.notebook", needed_by="progress=True", extra="progress").tqdm, {}
-    std = require("tqdm.std", needed_by="progress=True", extra="progress")
+        return importlib.import_module("tqdm.notebook").tqdm, {}
+    std = importlib.import_module("tqdm.std")
     return std.tqdm, {"file": _DisplayLine(), "ascii": True, "ncols": 100}
 
 

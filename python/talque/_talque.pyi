@@ -15,7 +15,6 @@ __all__ = [
     "TicketTable",
     "TicketWriter",
     "__version__",
-    "decode_list_page",
     "merge_parquet_parts",
 ]
 
@@ -58,9 +57,6 @@ class TicketTable:
 
     def __arrow_c_stream__(self, requested_schema: object = None) -> object:
         """The Arrow PyCapsule stream of the table's batches (``requested_schema`` is ignored)."""
-
-def decode_list_page(body: bytes) -> dict[str, Any]:
-    """Decodes a list-endpoint body as a fetched page is decoded (for benchmarks)."""
 
 @final
 class CoreClient:
@@ -176,8 +172,6 @@ class FakeServerHandle:
     @property
     def url(self) -> str:
         """The server's base URL, ``http://127.0.0.1:PORT``."""
-    def config_json(self) -> str:
-        """The effective configuration, as JSON."""
     def orgs_json(self) -> str:
         """The organizations served, as a JSON array."""
     def tickets_json(self, org_id: str, profile_id: str | None = None) -> str | None:

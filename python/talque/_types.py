@@ -76,6 +76,3 @@ class TicketPage(TypedDict):
     tickets: list[Ticket]
     cursor: str | None
     more: bool
-
-
-TicketById = dict[str, TicketResult]

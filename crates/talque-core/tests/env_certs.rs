@@ -3,6 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+// The throwaway CA recipe that `it/tls_server.rs` uses.
+#[path = "../../test-support/ca.rs"]
+mod ca;
 #[path = "it/common.rs"]
 #[allow(dead_code)]
 mod common;

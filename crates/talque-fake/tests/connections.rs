@@ -2,6 +2,9 @@
 //! connection, plain and over HTTPS, shows one connection and one handshake.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+// The throwaway CA recipe, shared with crates/talque-core's tests.
+#[path = "../../test-support/ca.rs"]
+mod ca;
 mod common;
 
 use std::io::{Read, Write};
@@ -9,8 +12,8 @@ use std::net::TcpStream;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use ca::throwaway_ca;
 use common::*;
-use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 use rustls::pki_types::ServerName;
 use serde_json::{json, Value};
 use talque_fake::{FakeConfig, FakeServer, SMALL_ORG_ID, SMALL_ORG_TICKETS};
@@ -18,16 +21,7 @@ use talque_fake::{FakeConfig, FakeServer, SMALL_ORG_ID, SMALL_ORG_TICKETS};
 /// A throwaway CA (PEM) and a leaf for 127.0.0.1 it signed, written to files in a fresh
 /// directory: `(ca_pem, cert_file, key_file, combined_file)`.
 fn certificates(name: &str) -> (String, String, String, String) {
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca_params, ca_key);
-    let leaf_key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec!["127.0.0.1".to_owned()])
-        .unwrap()
-        .signed_by(&leaf_key, &issuer)
-        .unwrap();
+    let ca = throwaway_ca();
     let dir: PathBuf = std::env::temp_dir().join(format!(
         "talque-fake-tls-{name}-{}-{:?}",
         std::process::id(),
@@ -39,10 +33,10 @@ fn certificates(name: &str) -> (String, String, String, String) {
         std::fs::write(&path, text).unwrap();
         path.to_str().unwrap().to_owned()
     };
-    let cert = write("cert.pem", leaf.pem());
-    let key = write("key.pem", leaf_key.serialize_pem());
-    let both = write("both.pem", leaf.pem() + &leaf_key.serialize_pem());
-    (ca.pem(), cert, key, both)
+    let cert = write("cert.pem", ca.leaf.pem());
+    let key = write("key.pem", ca.leaf_key.serialize_pem());
+    let both = write("both.pem", ca.leaf.pem() + &ca.leaf_key.serialize_pem());
+    (ca.ca_pem, cert, key, both)
 }
 
 /// An HTTP/1.1 connection kept alive across requests, plain or TLS.

@@ -157,15 +157,7 @@ fn list_only_faults_skip_reads() {
 fn stall_sends_headers_and_never_the_body() {
     let server = start_default();
     server.push_faults(vec![FaultRule::new(FaultKind::Stall)]);
-    let body = serde_json::to_vec(&small_page()).unwrap();
-    let reply = send_timeout(
-        &server.url(),
-        "POST",
-        LIST,
-        &auth_json(),
-        &body,
-        Duration::from_millis(400),
-    );
+    let reply = api_within(&server, LIST, &small_page(), Duration::from_millis(400));
     assert_eq!(reply.status, 200);
     assert!(reply.content_length().unwrap() > 0);
     assert!(reply.body.is_empty());
@@ -239,10 +231,7 @@ fn random_faults_are_seeded() {
 
 #[test]
 fn random_429s_carry_retry_after_and_scripted_rules_win() {
-    let server = start_default();
-    server
-        .set_random_faults(1.0, 5, Some(vec!["status_429".into()]))
-        .unwrap();
+    let server = start_always_faulting(5, &["status_429"]);
     server.push_faults(vec![FaultRule::new(FaultKind::NotJson)]);
     assert_eq!(
         api(&server, LIST, &small_page()).text(),
@@ -263,20 +252,10 @@ fn random_429s_carry_retry_after_and_scripted_rules_win() {
 
 #[test]
 fn random_resets_truncations_and_delays_happen() {
-    let server = start_default();
-    server
-        .set_random_faults(1.0, 3, Some(vec!["reset".into(), "truncate".into()]))
-        .unwrap();
-    let body = serde_json::to_vec(&json!({"orgId": MAIN_ORG_ID, "limit": 2})).unwrap();
+    let server = start_always_faulting(3, &["reset", "truncate"]);
+    let page = json!({"orgId": MAIN_ORG_ID, "limit": 2});
     for _ in 0..6 {
-        let reply = send_timeout(
-            &server.url(),
-            "POST",
-            LIST,
-            &auth_json(),
-            &body,
-            Duration::from_secs(5),
-        );
+        let reply = api_within(&server, LIST, &page, Duration::from_secs(5));
         assert_eq!(reply.status, 200);
         assert!(
             reply.body.len() < reply.content_length().unwrap()
@@ -286,10 +265,7 @@ fn random_resets_truncations_and_delays_happen() {
     server
         .set_random_faults(1.0, 3, Some(vec!["delay".into()]))
         .unwrap();
-    assert_eq!(
-        send(&server.url(), "POST", LIST, &auth_json(), &body).status,
-        200
-    );
+    assert_eq!(api(&server, LIST, &page).status, 200);
     let stats: Value = serde_json::from_str(&server.stats_json()).unwrap();
     assert_eq!(stats["faults_injected"], 7);
     assert_eq!(stats["by_kind"]["delay"], 1);

@@ -86,13 +86,10 @@ fn a_client_that_hangs_up_shows_as_a_dropped_connection() {
 fn a_client_that_hangs_up_during_a_delay_still_shows_the_fault() {
     let server = start_default();
     server.push_faults(vec![FaultRule::new(FaultKind::Delay).delay_ms(2000)]);
-    let body = serde_json::to_vec(&json!({"orgId": SMALL_ORG_ID})).unwrap();
-    let reply = send_timeout(
-        &server.url(),
-        "POST",
+    let reply = api_within(
+        &server,
         LIST,
-        &auth_json(),
-        &body,
+        &json!({"orgId": SMALL_ORG_ID}),
         Duration::from_millis(200),
     );
     assert_eq!(reply.status, 0, "the client gave up before any answer");

@@ -16,6 +16,30 @@ With pytest, the ``talque_fake_server`` fixture gives a fresh server per test. F
 shell, ``python -m talque.testing --tickets 50000`` serves until Ctrl-C.
 """
 
-from ._server import FakeServer
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._server import FakeServer
 
 __all__ = ["FakeServer"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import :class:`FakeServer` (and with it the extension) on first use (PEP 562).
+
+    The pytest plugin in this package is loaded on every pytest run of everyone who installs
+    talque, so importing the package must not load the extension.
+    """
+    if name != "FakeServer":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from ._server import FakeServer
+
+    globals()[name] = FakeServer
+    return FakeServer
+
+
+def __dir__() -> list[str]:
+    """The module's attributes, including :class:`FakeServer` before it is imported."""
+    return sorted(set(globals()) | set(__all__))

@@ -3,6 +3,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -11,7 +12,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
 use axum::Router;
-use talque_core::{ClientConfig, Secret};
+use talque_core::{Client, ClientConfig, Error, ListRequest, Secret};
 use tokio::net::{TcpListener, TcpStream};
 
 pub const SECRET: &str = "s3cr3t-value";
@@ -24,6 +25,25 @@ pub fn config(base_url: &str) -> ClientConfig {
     config.timeout = Duration::from_secs(5);
     config.user_agent = "talque-test/1.0".to_owned();
     config
+}
+
+/// The list request most tests send: the first page (up to 10 tickets) of org `org`.
+pub fn list_request() -> ListRequest {
+    ListRequest {
+        org_id: "org".into(),
+        profile_id: None,
+        limit: 10,
+        cursor: None,
+    }
+}
+
+/// Lists one page from the raw server at `addr` with [`config`] changed by `adjust`, and
+/// returns the error the client ends with (after its retries); panics if the page arrives.
+pub async fn list_error(addr: SocketAddr, adjust: impl FnOnce(&mut ClientConfig)) -> Error {
+    let mut settings = config(&format!("http://{addr}"));
+    adjust(&mut settings);
+    let client = Client::new(settings).unwrap();
+    client.list_page(&list_request(), None).await.unwrap_err()
 }
 
 /// One request as the server saw it.
@@ -179,6 +199,22 @@ where
         }
     });
     addr
+}
+
+/// Serves raw TCP like [`serve_raw`], and counts the connections it accepts.
+pub async fn serve_raw_counted<F, Fut>(handle: F) -> (SocketAddr, Arc<AtomicUsize>)
+where
+    F: Fn(TcpStream) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counter = connections.clone();
+    let addr = serve_raw(move |stream| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        handle(stream)
+    })
+    .await;
+    (addr, connections)
 }
 
 /// Reads one request's head (up to the blank line) from a raw connection.

@@ -6,7 +6,7 @@ use async_compression::tokio::bufread::{BrotliEncoder, GzipEncoder, ZlibEncoder,
 use talque_core::{Client, ClientConfig, Error, ListRequest};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 
-use crate::common::{config, list_body, read_head, serve_raw, Canned, Scripted};
+use crate::common::{config, list_body, list_error, read_head, serve_raw, Canned, Scripted};
 
 fn request() -> ListRequest {
     ListRequest {
@@ -218,10 +218,7 @@ async fn a_body_cut_off_on_the_wire_is_retried() {
         }
     })
     .await;
-    let mut once = config(&format!("http://{addr}"));
-    once.max_retries = 1;
-    let client = Client::new(once).unwrap();
-    let error = client.list_page(&request(), None).await.unwrap_err();
+    let error = list_error(addr, |settings| settings.max_retries = 1).await;
     assert!(matches!(error, Error::Connection(_)), "{error:?}");
 }
 

@@ -1,17 +1,8 @@
 //! Redirects: followed on the same origin, never to another one with the credentials.
 
-use talque_core::{Client, Error, ListRequest};
+use talque_core::{Client, Error};
 
-use crate::common::{config, list_body, Canned, Scripted, SECRET};
-
-fn request() -> ListRequest {
-    ListRequest {
-        org_id: "org".into(),
-        profile_id: None,
-        limit: 10,
-        cursor: None,
-    }
-}
+use crate::common::{config, list_body, list_request, Canned, Scripted, SECRET};
 
 fn redirect_to(location: &str) -> Canned {
     Canned::raw(307, "text/plain", b"").with_header("location", location)
@@ -25,7 +16,7 @@ async fn same_origin_redirects_are_followed_with_the_body() {
     ])
     .await;
     let client = Client::new(config(&server.url)).unwrap();
-    client.list_page(&request(), None).await.unwrap();
+    client.list_page(&list_request(), None).await.unwrap();
     let seen = server.requests();
     assert_eq!(seen.len(), 2);
     assert_eq!(seen[1].path, "/moved");
@@ -45,7 +36,7 @@ async fn cross_origin_redirects_stop_without_sending_credentials() {
     for target in targets {
         let server = Scripted::start(vec![redirect_to(&target)]).await;
         let client = Client::new(config(&server.url)).unwrap();
-        let error = client.list_page(&request(), None).await.unwrap_err();
+        let error = client.list_page(&list_request(), None).await.unwrap_err();
         assert!(
             matches!(error, Error::Status { status: 307, .. }),
             "{error:?}"
@@ -59,7 +50,7 @@ async fn cross_origin_redirects_stop_without_sending_credentials() {
 async fn redirect_loops_stop() {
     let server = Scripted::start(vec![redirect_to("/loop")]).await;
     let client = Client::new(config(&server.url)).unwrap();
-    let error = client.list_page(&request(), None).await.unwrap_err();
+    let error = client.list_page(&list_request(), None).await.unwrap_err();
     assert!(
         matches!(error, Error::Status { status: 307, .. }),
         "{error:?}"

@@ -1,22 +1,14 @@
 //! Retries: which failures, how many times, and how long the waits are.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant, SystemTime};
 
-use talque_core::{Client, Error, Event, ListRequest};
+use talque_core::{Client, Error, Event};
 use tokio::sync::mpsc;
 
-use crate::common::{config, list_body, read_head, serve_raw, Canned, Scripted};
-
-fn request() -> ListRequest {
-    ListRequest {
-        org_id: "org".into(),
-        profile_id: None,
-        limit: 10,
-        cursor: None,
-    }
-}
+use crate::common::{
+    config, list_body, list_error, list_request, read_head, serve_raw_counted, Canned, Scripted,
+};
 
 fn ok() -> Canned {
     Canned::json(200, &list_body(1, None, false))
@@ -32,7 +24,7 @@ async fn transient_statuses_are_retried_until_success() {
         ])
         .await;
         let client = Client::new(config(&server.url)).unwrap();
-        let page = client.list_page(&request(), None).await.unwrap();
+        let page = client.list_page(&list_request(), None).await.unwrap();
         assert_eq!(page.ticket_count, 1);
         assert_eq!(server.requests().len(), 3, "status {status}");
     }
@@ -46,7 +38,10 @@ async fn the_last_error_is_returned_after_max_retries() {
     settings.max_retries = 2;
     let client = Client::new(settings).unwrap();
     let (sink, mut events) = mpsc::unbounded_channel();
-    let error = client.list_page(&request(), Some(&sink)).await.unwrap_err();
+    let error = client
+        .list_page(&list_request(), Some(&sink))
+        .await
+        .unwrap_err();
     assert!(
         matches!(error, Error::Status { status: 503, .. }),
         "{error:?}"
@@ -92,27 +87,19 @@ async fn max_retries_zero_means_one_attempt() {
     let mut settings = config(&server.url);
     settings.max_retries = 0;
     let client = Client::new(settings).unwrap();
-    assert!(client.list_page(&request(), None).await.is_err());
+    assert!(client.list_page(&list_request(), None).await.is_err());
     assert_eq!(server.requests().len(), 1);
 }
 
 #[tokio::test]
 async fn dropped_connections_are_retried() {
-    let connections = Arc::new(AtomicUsize::new(0));
-    let counter = connections.clone();
-    let addr = serve_raw(move |mut stream| {
-        counter.fetch_add(1, Ordering::SeqCst);
-        async move {
-            read_head(&mut stream).await;
-            // Closing without an answer is what a crashing proxy or server does.
-            drop(stream);
-        }
+    let (addr, connections) = serve_raw_counted(|mut stream| async move {
+        read_head(&mut stream).await;
+        // Closing without an answer is what a crashing proxy or server does.
+        drop(stream);
     })
     .await;
-    let mut settings = config(&format!("http://{addr}"));
-    settings.max_retries = 2;
-    let client = Client::new(settings).unwrap();
-    let error = client.list_page(&request(), None).await.unwrap_err();
+    let error = list_error(addr, |settings| settings.max_retries = 2).await;
     assert!(matches!(error, Error::Connection(_)), "{error:?}");
     assert_eq!(connections.load(Ordering::SeqCst), 3);
 }
@@ -123,10 +110,7 @@ async fn refused_connections_are_connection_errors() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     drop(listener);
-    let mut settings = config(&format!("http://{addr}"));
-    settings.max_retries = 1;
-    let client = Client::new(settings).unwrap();
-    let error = client.list_page(&request(), None).await.unwrap_err();
+    let error = list_error(addr, |settings| settings.max_retries = 1).await;
     assert!(matches!(error, Error::Connection(_)), "{error:?}");
 }
 
@@ -141,7 +125,10 @@ async fn elapsed_with_retry_after(value: &str, cap: Duration) -> (Duration, Dura
     let client = Client::new(settings).unwrap();
     let (sink, mut events) = mpsc::unbounded_channel();
     let started = Instant::now();
-    client.list_page(&request(), Some(&sink)).await.unwrap();
+    client
+        .list_page(&list_request(), Some(&sink))
+        .await
+        .unwrap();
     let elapsed = started.elapsed();
     drop(sink);
     let mut announced = Duration::ZERO;
@@ -153,12 +140,18 @@ async fn elapsed_with_retry_after(value: &str, cap: Duration) -> (Duration, Dura
     (elapsed, announced)
 }
 
+/// Asserts that one 429 with `Retry-After: value`, capped at `cap`, made the client announce a
+/// wait of `expected` and wait at least that long (and not much longer) before its retry.
+async fn assert_retry_after_wait(value: &str, cap: Duration, expected: Duration) {
+    let (elapsed, announced) = elapsed_with_retry_after(value, cap).await;
+    assert_eq!(announced, expected);
+    assert!(elapsed >= expected, "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+}
+
 #[tokio::test]
 async fn retry_after_seconds_are_honoured() {
-    let (elapsed, announced) = elapsed_with_retry_after("0.4", Duration::from_secs(60)).await;
-    assert_eq!(announced, Duration::from_millis(400));
-    assert!(elapsed >= Duration::from_millis(400), "{elapsed:?}");
-    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+    assert_retry_after_wait("0.4", Duration::from_secs(60), Duration::from_millis(400)).await;
 }
 
 #[tokio::test]
@@ -173,10 +166,8 @@ async fn retry_after_dates_are_honoured() {
 
 #[tokio::test]
 async fn retry_after_is_capped() {
-    let (elapsed, announced) = elapsed_with_retry_after("3600", Duration::from_millis(200)).await;
-    assert_eq!(announced, Duration::from_millis(200));
-    assert!(elapsed >= Duration::from_millis(200), "{elapsed:?}");
-    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+    let cap = Duration::from_millis(200);
+    assert_retry_after_wait("3600", cap, cap).await;
 }
 
 fn httpdate_in(delay: Duration) -> String {

@@ -1,24 +1,15 @@
 //! Non-2xx answers: parsed into `Error::Status`, and never retried unless transient.
 
-use talque_core::{Client, Error, ListRequest};
+use talque_core::{Client, Error};
 
-use crate::common::{config, Canned, Scripted, SECRET};
-
-fn request() -> ListRequest {
-    ListRequest {
-        org_id: "org".into(),
-        profile_id: None,
-        limit: 10,
-        cursor: None,
-    }
-}
+use crate::common::{config, list_request, Canned, Scripted, SECRET};
 
 #[tokio::test]
 async fn json_error_body_is_parsed() {
     let body = r#"{"success":false,"reason":"NOT_FOUND","reasonEnum":"X","message":"orgId does not exist"}"#;
     let server = Scripted::start(vec![Canned::json(404, body)]).await;
     let client = Client::new(config(&server.url)).unwrap();
-    let error = client.list_page(&request(), None).await.unwrap_err();
+    let error = client.list_page(&list_request(), None).await.unwrap_err();
     assert_eq!(
         error.to_string(),
         "HTTP 404 NOT_FOUND: orgId does not exist"
@@ -43,7 +34,7 @@ async fn json_error_body_is_parsed() {
 async fn non_json_error_body_is_kept_as_text() {
     let server = Scripted::start(vec![Canned::raw(401, "text/plain", b"denied \xff")]).await;
     let client = Client::new(config(&server.url)).unwrap();
-    match client.list_page(&request(), None).await {
+    match client.list_page(&list_request(), None).await {
         Err(Error::Status {
             status: 401,
             body,
@@ -59,7 +50,7 @@ async fn client_errors_are_not_retried() {
     for status in [400, 401, 403, 404, 409, 422] {
         let server = Scripted::start(vec![Canned::json(status, "{}")]).await;
         let client = Client::new(config(&server.url)).unwrap();
-        let error = client.list_page(&request(), None).await.unwrap_err();
+        let error = client.list_page(&list_request(), None).await.unwrap_err();
         assert!(
             matches!(error, Error::Status { status: s, .. } if s == status),
             "{error:?}"
@@ -74,7 +65,7 @@ async fn large_error_bodies_are_truncated() {
     let body = "x".repeat(200_000);
     let server = Scripted::start(vec![Canned::raw(400, "text/plain", body.as_bytes())]).await;
     let client = Client::new(config(&server.url)).unwrap();
-    match client.list_page(&request(), None).await {
+    match client.list_page(&list_request(), None).await {
         Err(Error::Status { body, .. }) => assert_eq!(body.len(), 64 * 1024),
         other => panic!("unexpected {other:?}"),
     }

@@ -1,46 +1,31 @@
 //! The per-attempt timeout covers the whole response, not just the headers.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use talque_core::{Client, Error, ListRequest};
+use talque_core::Error;
 use tokio::io::AsyncWriteExt;
 
-use crate::common::{config, read_head, serve_raw};
-
-fn request() -> ListRequest {
-    ListRequest {
-        org_id: "org".into(),
-        profile_id: None,
-        limit: 10,
-        cursor: None,
-    }
-}
+use crate::common::{list_error, read_head, serve_raw, serve_raw_counted};
 
 const HEAD: &[u8] =
     b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n";
 
 #[tokio::test]
 async fn a_server_stalling_after_the_headers_times_out() {
-    let connections = Arc::new(AtomicUsize::new(0));
-    let counter = connections.clone();
-    let addr = serve_raw(move |mut stream| {
-        counter.fetch_add(1, Ordering::SeqCst);
-        async move {
-            read_head(&mut stream).await;
-            let _ = stream.write_all(HEAD).await;
-            let _ = stream.write_all(b"{\"orgId\":").await;
-            tokio::time::sleep(Duration::from_secs(30)).await;
-        }
+    let (addr, connections) = serve_raw_counted(|mut stream| async move {
+        read_head(&mut stream).await;
+        let _ = stream.write_all(HEAD).await;
+        let _ = stream.write_all(b"{\"orgId\":").await;
+        tokio::time::sleep(Duration::from_secs(30)).await;
     })
     .await;
-    let mut settings = config(&format!("http://{addr}"));
-    settings.timeout = Duration::from_millis(300);
-    settings.max_retries = 1;
-    let client = Client::new(settings).unwrap();
     let started = Instant::now();
-    let error = client.list_page(&request(), None).await.unwrap_err();
+    let error = list_error(addr, |settings| {
+        settings.timeout = Duration::from_millis(300);
+        settings.max_retries = 1;
+    })
+    .await;
     assert!(matches!(error, Error::Timeout(_)), "{error:?}");
     assert!(started.elapsed() < Duration::from_secs(3));
     // A timeout is transient, so the one allowed retry happened.
@@ -60,12 +45,12 @@ async fn a_trickling_body_times_out() {
         }
     })
     .await;
-    let mut settings = config(&format!("http://{addr}"));
-    settings.timeout = Duration::from_millis(400);
-    settings.max_retries = 0;
-    let client = Client::new(settings).unwrap();
     let started = Instant::now();
-    let error = client.list_page(&request(), None).await.unwrap_err();
+    let error = list_error(addr, |settings| {
+        settings.timeout = Duration::from_millis(400);
+        settings.max_retries = 0;
+    })
+    .await;
     assert!(matches!(error, Error::Timeout(_)), "{error:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
 }
@@ -78,10 +63,7 @@ async fn a_body_cut_short_is_a_connection_error() {
         let _ = stream.write_all(b"{\"orgId\":").await;
     })
     .await;
-    let mut settings = config(&format!("http://{addr}"));
-    settings.max_retries = 0;
-    let client = Client::new(settings).unwrap();
-    let error = client.list_page(&request(), None).await.unwrap_err();
+    let error = list_error(addr, |settings| settings.max_retries = 0).await;
     match error {
         Error::Connection(message) => assert!(message.contains("incomplete"), "{message}"),
         other => panic!("unexpected {other:?}"),

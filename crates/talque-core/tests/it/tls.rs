@@ -4,16 +4,8 @@ use std::path::PathBuf;
 
 use talque_core::{Client, Error};
 
+use crate::common::list_request;
 use crate::tls_server::{tls_server, write_temp};
-
-fn request() -> talque_core::ListRequest {
-    talque_core::ListRequest {
-        org_id: "org".into(),
-        profile_id: None,
-        limit: 10,
-        cursor: None,
-    }
-}
 
 #[tokio::test]
 async fn unknown_certificates_are_rejected_and_ca_bundle_trusts_them() {
@@ -21,7 +13,7 @@ async fn unknown_certificates_are_rejected_and_ca_bundle_trusts_them() {
     let mut settings = crate::common::config(&format!("https://{addr}"));
     settings.max_retries = 0;
     let client = Client::new(settings.clone()).unwrap();
-    match client.list_page(&request(), None).await {
+    match client.list_page(&list_request(), None).await {
         Err(Error::Connection(message)) => {
             assert!(message.to_lowercase().contains("certificate"), "{message}")
         }
@@ -30,7 +22,7 @@ async fn unknown_certificates_are_rejected_and_ca_bundle_trusts_them() {
 
     settings.ca_bundle = Some(write_temp("ca.pem", &ca_pem));
     let client = Client::new(settings).unwrap();
-    let page = client.list_page(&request(), None).await.unwrap();
+    let page = client.list_page(&list_request(), None).await.unwrap();
     assert_eq!(page.ticket_count, 1);
 }
 

@@ -4,34 +4,24 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 use tokio_rustls::rustls;
 
+use crate::ca::throwaway_ca;
 use crate::common::{list_body, read_request_tls};
 
 /// A throwaway CA (as PEM) and a TLS server on 127.0.0.1 with a leaf it signed.
 pub async fn tls_server() -> (String, SocketAddr) {
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca_params, ca_key);
-    let leaf_key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec!["127.0.0.1".to_owned()])
-        .unwrap()
-        .signed_by(&leaf_key, &issuer)
-        .unwrap();
-
+    let ca = throwaway_ca();
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let server_config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_no_client_auth()
         .with_single_cert(
-            vec![leaf.der().clone()],
-            rustls::pki_types::PrivateKeyDer::try_from(leaf_key.serialize_der()).unwrap(),
+            vec![ca.leaf.der().clone()],
+            rustls::pki_types::PrivateKeyDer::try_from(ca.leaf_key.serialize_der()).unwrap(),
         )
         .unwrap();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server_config));
@@ -55,7 +45,7 @@ pub async fn tls_server() -> (String, SocketAddr) {
             });
         }
     });
-    (ca_cert.pem(), addr)
+    (ca.ca_pem, addr)
 }
 
 pub fn write_temp(name: &str, contents: &str) -> PathBuf {

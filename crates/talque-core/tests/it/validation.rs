@@ -1,23 +1,14 @@
 //! Checks of 200 bodies: content type, JSON syntax, shape, UTF-8 and size.
 
 use futures::stream;
-use talque_core::{Client, Error, ListRequest};
+use talque_core::{Client, Error};
 
-use crate::common::{config, list_body, serve, Canned, Scripted};
-
-fn request() -> ListRequest {
-    ListRequest {
-        org_id: "org".into(),
-        profile_id: None,
-        limit: 10,
-        cursor: None,
-    }
-}
+use crate::common::{config, list_body, list_request, serve, Canned, Scripted};
 
 async fn list_with(reply: Canned) -> Result<talque_core::ListPage, Error> {
     let server = Scripted::start(vec![reply]).await;
     let client = Client::new(config(&server.url)).unwrap();
-    let result = client.list_page(&request(), None).await;
+    let result = client.list_page(&list_request(), None).await;
     // A malformed 200 is never retried: it would only come back the same.
     assert_eq!(server.requests().len(), 1);
     result
@@ -127,7 +118,7 @@ async fn rejects_too_large_bodies() {
     let mut small = config(&server.url);
     small.max_response_bytes = 100;
     let client = Client::new(small).unwrap();
-    let message = invalid_message(client.list_page(&request(), None).await);
+    let message = invalid_message(client.list_page(&list_request(), None).await);
     assert!(message.contains("max_response_bytes"), "{message}");
 
     // Without a Content-Length the limit applies while reading the chunks.
@@ -142,7 +133,7 @@ async fn rejects_too_large_bodies() {
     let mut small = config(&format!("http://{addr}"));
     small.max_response_bytes = 10_000;
     let client = Client::new(small).unwrap();
-    let message = invalid_message(client.list_page(&request(), None).await);
+    let message = invalid_message(client.list_page(&list_request(), None).await);
     assert!(message.contains("max_response_bytes"), "{message}");
 }
 

@@ -70,6 +70,14 @@ pub fn start_default() -> FakeServer {
     start(FakeConfig::default())
 }
 
+/// A default server whose every request draws a random fault from `kinds` (seeded by `seed`).
+pub fn start_always_faulting(seed: u64, kinds: &[&str]) -> FakeServer {
+    let server = start_default();
+    let kinds = kinds.iter().map(|kind| (*kind).to_owned()).collect();
+    server.set_random_faults(1.0, seed, Some(kinds)).unwrap();
+    server
+}
+
 fn address(url: &str) -> &str {
     url.trim_start_matches("http://")
 }
@@ -147,8 +155,13 @@ fn parse(raw: &[u8], read_error: Option<ErrorKind>) -> Reply {
 
 /// An authorised JSON API request.
 pub fn api(server: &FakeServer, path: &str, body: &Value) -> Reply {
+    api_within(server, path, body, Duration::from_secs(20))
+}
+
+/// An authorised JSON API request like [`api`] that stops reading the reply after `timeout`.
+pub fn api_within(server: &FakeServer, path: &str, body: &Value, timeout: Duration) -> Reply {
     let body = serde_json::to_vec(body).unwrap();
-    send(&server.url(), "POST", path, &auth_json(), &body)
+    send_timeout(&server.url(), "POST", path, &auth_json(), &body, timeout)
 }
 
 pub fn auth_json() -> Vec<(&'static str, &'static str)> {
