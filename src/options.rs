@@ -174,14 +174,13 @@ fn extract(option: &ClientOption, value: &Bound<'_, PyAny>) -> PyResult<OptionVa
         OptionKind::Seconds if is_number && value.is_instance_of::<PyInt>() => {
             match value.extract::<f64>() {
                 Ok(seconds) => OptionValue::Seconds(seconds),
-                // Too large for a float: the written-out number gets the core's message.
-                Err(_) => return Ok(option.parse(&value.str()?.to_str()?).map_err(OptionErr)?),
+                Err(_) => return written_out(option, value),
             }
         }
         OptionKind::Integer { .. } if is_number && value.is_instance_of::<PyInt>() => {
             match value.extract::<i128>() {
                 Ok(number) => OptionValue::Integer(number),
-                Err(_) => return Ok(option.parse(&value.str()?.to_str()?).map_err(OptionErr)?),
+                Err(_) => return written_out(option, value),
             }
         }
         OptionKind::Bool if value.is_instance_of::<PyBool>() => OptionValue::Bool(value.extract()?),
@@ -201,6 +200,12 @@ fn extract(option: &ClientOption, value: &Bound<'_, PyAny>) -> PyResult<OptionVa
         _ => return Err(OptionErr(option.type_error(&type_name(value))).into()),
     };
     Ok(extracted)
+}
+
+/// An int too large to convert (for a float or an `i128`), checked as its digits, so that
+/// the core's message shows the number given.
+fn written_out(option: &ClientOption, value: &Bound<'_, PyAny>) -> PyResult<OptionValue> {
+    Ok(option.parse(value.str()?.to_str()?).map_err(OptionErr)?)
 }
 
 /// A `str` as UTF-8; one with a lone surrogate is refused without quoting it.

@@ -156,6 +156,12 @@ MESSAGES = [
         id="timeout-tiny",
     ),
     pytest.param(
+        {"timeout": 10**400},
+        ValueError,
+        f"timeout must be at most 18446744073709551615 seconds, got {10**400}",
+        id="timeout-10**400",
+    ),
+    pytest.param(
         {"timeout": True},
         TypeError,
         "timeout must be a number of seconds, not bool",

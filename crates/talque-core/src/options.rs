@@ -321,6 +321,12 @@ impl ClientOption {
         let trimmed = text.trim();
         let value = match self.kind {
             OptionKind::Seconds => match trimmed.parse::<f64>() {
+                // A number too large for a float (`1e400`) reads as infinity; say what it is.
+                Ok(seconds)
+                    if seconds.is_infinite() && !trimmed.to_ascii_lowercase().contains("inf") =>
+                {
+                    return Err(self.too_long(trimmed));
+                }
                 Ok(seconds) => OptionValue::Seconds(seconds),
                 Err(_) => return Err(self.not_seconds(&python_text(text))),
             },
@@ -416,13 +422,16 @@ impl ClientOption {
                 python_float(seconds)
             ))),
             Ok(duration) => Ok(duration),
-            Err(_) => Err(OptionError::value(format!(
-                "{} must be at most {} seconds, got {}",
-                self.name,
-                Duration::MAX.as_secs(),
-                python_float(seconds)
-            ))),
+            Err(_) => Err(self.too_long(&python_float(seconds))),
         }
+    }
+
+    fn too_long(&self, shown: &str) -> OptionError {
+        OptionError::value(format!(
+            "{} must be at most {} seconds, got {shown}",
+            self.name,
+            Duration::MAX.as_secs()
+        ))
     }
 }
 
@@ -682,6 +691,11 @@ mod tests {
                 "timeout",
                 "nan",
                 "timeout must be a positive, finite number of seconds, got nan",
+            ),
+            (
+                "timeout",
+                "1e400",
+                "timeout must be at most 18446744073709551615 seconds, got 1e400",
             ),
             (
                 "compression",
