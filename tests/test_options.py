@@ -108,115 +108,40 @@ def test_every_option_reaches_the_core(server: FakeServer, tmp_path: pathlib.Pat
 # ---------------------------------------------------------------------------------------
 # Messages: a wrong type is a TypeError, a wrong value a ValueError, before anything is sent
 
+_SECONDS = "timeout must be a positive, finite number of seconds, got"
+_HEADER = "must be visible ASCII (it is sent as an HTTP header); found a character that is not"
+
+TYPE_ERRORS = [
+    ({"max_retries": True}, "max_retries must be an int, not bool"),
+    ({"max_retries": "3"}, "max_retries must be an int, not str"),
+    ({"batch_size": 10.0}, "batch_size must be an int, not float"),
+    ({"timeout": True}, "timeout must be a number of seconds, not bool"),
+    ({"timeout": None}, "timeout must be a number of seconds, not NoneType"),
+    ({"compression": 1}, "compression must be a bool, not int"),
+    ({"ca_bundle": b"/etc/ca.pem"}, "ca_bundle must be a path, not bytes"),
+    ({"base_url": b"http://h"}, "base_url must be a str, not bytes"),
+    ({"client_id": 123}, "client_id must be a str, not int"),
+]
+
+VALUE_ERRORS = [
+    ({"max_retries": 101}, "max_retries must be between 0 and 100, got 101"),
+    ({"max_retries": -1}, "max_retries must be between 0 and 100, got -1"),
+    ({"batch_size": 2**64}, f"batch_size must be between 1 and 100000, got {2**64}"),
+    ({"max_concurrency": 2**200}, f"max_concurrency must be between 1 and 1000, got {2**200}"),
+    ({"timeout": -1}, f"{_SECONDS} -1"),
+    ({"timeout": float("nan")}, f"{_SECONDS} nan"),
+    ({"timeout": 1e-12}, "timeout must be at least one nanosecond, got 1e-12"),
+    ({"timeout": 10**400}, f"timeout must be at most 18446744073709551615 seconds, got {10**400}"),
+    ({"base_url": "ftp://127.0.0.1"}, "base_url must start with http:// or https://, not ftp://"),
+    ({"base_url": "http://host\n.com"}, "base_url must not contain control characters"),
+    ({"client_id": "id\x1b[0m"}, f"client_id {_HEADER} at position 2"),
+    ({"secret": SECRET_WITH_A_SPACE}, f"secret {_HEADER} at position 6"),
+    ({"secret": "s3cr3t\ud800VALUE"}, "secret must be valid Unicode text, without lone surrogates"),
+]
+
 MESSAGES = [
-    pytest.param(
-        {"max_retries": 101},
-        ValueError,
-        "max_retries must be between 0 and 100, got 101",
-        id="retries-101",
-    ),
-    pytest.param(
-        {"max_retries": -1}, ValueError, "max_retries must be between 0 and 100, got -1", id="-1"
-    ),
-    pytest.param(
-        {"batch_size": 2**64},
-        ValueError,
-        f"batch_size must be between 1 and 100000, got {2**64}",
-        id="batch-2**64",
-    ),
-    pytest.param(
-        {"max_concurrency": 2**200},
-        ValueError,
-        f"max_concurrency must be between 1 and 1000, got {2**200}",
-        id="concurrency-2**200",
-    ),
-    pytest.param(
-        {"max_retries": True}, TypeError, "max_retries must be an int, not bool", id="bool-for-int"
-    ),
-    pytest.param({"max_retries": "3"}, TypeError, "max_retries must be an int, not str", id="str"),
-    pytest.param(
-        {"batch_size": 10.0}, TypeError, "batch_size must be an int, not float", id="float"
-    ),
-    pytest.param(
-        {"timeout": -1},
-        ValueError,
-        "timeout must be a positive, finite number of seconds, got -1",
-        id="timeout-negative",
-    ),
-    pytest.param(
-        {"timeout": float("nan")},
-        ValueError,
-        "timeout must be a positive, finite number of seconds, got nan",
-        id="timeout-nan",
-    ),
-    pytest.param(
-        {"timeout": 1e-12},
-        ValueError,
-        "timeout must be at least one nanosecond, got 1e-12",
-        id="timeout-tiny",
-    ),
-    pytest.param(
-        {"timeout": 10**400},
-        ValueError,
-        f"timeout must be at most 18446744073709551615 seconds, got {10**400}",
-        id="timeout-10**400",
-    ),
-    pytest.param(
-        {"timeout": True},
-        TypeError,
-        "timeout must be a number of seconds, not bool",
-        id="timeout-bool",
-    ),
-    pytest.param(
-        {"timeout": None},
-        TypeError,
-        "timeout must be a number of seconds, not NoneType",
-        id="timeout-None",
-    ),
-    pytest.param(
-        {"compression": 1}, TypeError, "compression must be a bool, not int", id="compression-int"
-    ),
-    pytest.param(
-        {"ca_bundle": b"/etc/ca.pem"}, TypeError, "ca_bundle must be a path, not bytes", id="ca"
-    ),
-    pytest.param(
-        {"base_url": b"http://h"}, TypeError, "base_url must be a str, not bytes", id="url-bytes"
-    ),
-    pytest.param(
-        {"base_url": "ftp://127.0.0.1"},
-        ValueError,
-        "base_url must start with http:// or https://, not ftp://",
-        id="url-ftp",
-    ),
-    pytest.param(
-        {"base_url": "http://host\n.com"},
-        ValueError,
-        "base_url must not contain control characters",
-        id="url-newline",
-    ),
-    pytest.param(
-        {"client_id": 123}, TypeError, "client_id must be a str, not int", id="client-id-int"
-    ),
-    pytest.param(
-        {"client_id": "id\x1b[0m"},
-        ValueError,
-        "client_id must be visible ASCII (it is sent as an HTTP header); found a character "
-        "that is not at position 2",
-        id="client-id-escape",
-    ),
-    pytest.param(
-        {"secret": SECRET_WITH_A_SPACE},
-        ValueError,
-        "secret must be visible ASCII (it is sent as an HTTP header); found a character "
-        "that is not at position 6",
-        id="secret-with-a-space",
-    ),
-    pytest.param(
-        {"secret": "s3cr3t\ud800VALUE"},
-        ValueError,
-        "secret must be valid Unicode text, without lone surrogates",
-        id="secret-surrogate",
-    ),
+    *[pytest.param(kwargs, TypeError, message, id=message) for kwargs, message in TYPE_ERRORS],
+    *[pytest.param(kwargs, ValueError, message, id=message) for kwargs, message in VALUE_ERRORS],
 ]
 
 

@@ -73,19 +73,11 @@ class ClientBase:
             )
         if base_url is None:
             base_url = os.environ.get(_ENV_BASE_URL) or DEFAULT_BASE_URL
-        # The core checks every option; the secret lives only inside it from here on.
-        self._core = CoreClient(
-            client_id,
-            secret,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            batch_size=batch_size,
-            max_concurrency=max_concurrency,
-            max_response_bytes=max_response_bytes,
-            ca_bundle=ca_bundle,
-            compression=compression,
-        )
+        # Every option of the core's table, by name (tests/test_options.py checks that the
+        # signature names exactly those); the core checks them, and the secret lives only
+        # inside it from here on.
+        given: dict[str, Any] = locals()
+        self._core = CoreClient(**{option.name: given[option.name] for option in CLIENT_OPTIONS})
         self._options = self._core.options
         self._closed = False
 
