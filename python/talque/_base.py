@@ -76,8 +76,10 @@ class ClientBase:
         # Every option of the core's table, by name (tests/test_options.py checks that the
         # signature names exactly those); the core checks them, and the secret lives only
         # inside it from here on.
-        given: dict[str, Any] = locals()
-        self._core = CoreClient(**{option.name: given[option.name] for option in CLIENT_OPTIONS})
+        arguments: dict[str, Any] = locals()
+        self._core = CoreClient(
+            **{option.name: arguments[option.name] for option in CLIENT_OPTIONS}
+        )
         self._options = self._core.options
         self._closed = False
 
