@@ -121,9 +121,7 @@ def _base_url(where: str, host: str | None, schema: str | None, port: int | None
     parts = urlsplit(host)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         # The value is not echoed: it may carry a password.
-        raise ValueError(
-            f"{where}: host must be a URL like https://event.talque.com or a host name"
-        )
+        raise ValueError(f"{where}: host must be a URL like {DEFAULT_BASE_URL} or a host name")
     if parts.username is not None or parts.query or parts.fragment:
         raise ValueError(f"{where}: host must not carry credentials, a query or a fragment")
     if schema and schema != parts.scheme:
