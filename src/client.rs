@@ -1,17 +1,17 @@
 //! `talque._talque.CoreClient`: the core client as seen from Python.
 //!
-//! The public `talque.TalqueClient` (Python) validates arguments and owns one of these. The
-//! core client of each process lives in a `ClientCell` (see `process`).
+//! The public `talque.TalqueClient` (Python) owns one of these; the core checks its options
+//! (see `crate::options`). The core client of each process lives in a `ClientCell` (see
+//! `process`).
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use talque_core::{ClientConfig, Error as CoreError, Secret};
+use talque_core::{ClientOption, OptionValue};
 
 use crate::aio::spawn_awaitable;
-use crate::errors::TalqueErr;
+use crate::options::{client_config, values_dict};
 use crate::pager::CorePager;
 use crate::process::ClientCell;
 use crate::read::{merge_batches, ReadBatches};
@@ -20,39 +20,31 @@ use crate::wait::run_blocking;
 #[pyclass(frozen, module = "talque._talque")]
 pub struct CoreClient {
     cell: Arc<ClientCell>,
+    values: Vec<(&'static ClientOption, OptionValue)>,
 }
 
 #[pymethods]
 impl CoreClient {
+    /// Checks every option with the core's rules; see `talque._talque.CLIENT_OPTIONS`.
     #[new]
-    #[pyo3(signature = (*, base_url, client_id, secret, timeout, max_retries, batch_size, max_concurrency, max_response_bytes, ca_bundle, user_agent, compression=true))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (client_id, secret, **options))]
     fn new(
-        base_url: String,
-        client_id: String,
-        secret: String,
-        timeout: f64,
-        max_retries: u32,
-        batch_size: usize,
-        max_concurrency: usize,
-        max_response_bytes: usize,
-        ca_bundle: Option<std::path::PathBuf>,
-        user_agent: String,
-        compression: bool,
+        client_id: &Bound<'_, PyAny>,
+        secret: &Bound<'_, PyAny>,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let mut config = ClientConfig::new(base_url, client_id, Secret::new(secret));
-        config.timeout = Duration::try_from_secs_f64(timeout)
-            .map_err(|_| TalqueErr(CoreError::Config(format!("invalid timeout {timeout}"))))?;
-        config.max_retries = max_retries;
-        config.batch_size = batch_size;
-        config.max_concurrency = max_concurrency;
-        config.max_response_bytes = max_response_bytes;
-        config.ca_bundle = ca_bundle;
-        config.user_agent = user_agent;
-        config.compression = compression;
+        let config = client_config(client_id, secret, options)?;
+        let values = config.values();
         Ok(CoreClient {
             cell: Arc::new(ClientCell::open(config)?),
+            values,
         })
+    }
+
+    /// The effective options (the secret left out), as a new dict.
+    #[getter]
+    fn options<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        values_dict(py, &self.values)
     }
 
     /// Reads `ids` (already validated) and returns the merged `{id: result}` dict.

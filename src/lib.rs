@@ -9,6 +9,7 @@ mod fake;
 mod gc_pause;
 mod json;
 mod logging;
+mod options;
 mod pager;
 mod prefetch;
 mod process;
@@ -27,6 +28,11 @@ fn _talque(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<fake::FakeServerHandle>()?;
     m.add_class::<export::TicketWriter>()?;
     m.add_class::<arrow_table::TicketTable>()?;
+    m.add_class::<options::ClientOptionInfo>()?;
+    // The client options, defined once in the core crate.
+    m.add("DEFAULT_BASE_URL", talque_core::DEFAULT_BASE_URL)?;
+    m.add("CLIENT_OPTIONS", options::client_options(m.py())?)?;
+    m.add_function(wrap_pyfunction!(options::parse_option, m)?)?;
     // Tuples, so the one schema cannot be changed from Python.
     m.add(
         "CSV_COLUMNS",

@@ -11,11 +11,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ._talque import __version__
+from ._talque import CLIENT_OPTIONS, DEFAULT_BASE_URL, ClientOption, __version__
 
-__all__ = ["CONN_FIELDS", "UI_FIELD_BEHAVIOUR", "get_provider_info"]
+__all__ = ["CONN_FIELDS", "EXTRA_OPTIONS", "UI_FIELD_BEHAVIOUR", "get_provider_info"]
 
-DEFAULT_BASE_URL = "https://event.talque.com"
+# The client options a connection's extra may set, with their form labels; kinds, defaults,
+# limits and help texts are the core's (CLIENT_OPTIONS).
+EXTRA_OPTIONS = {
+    "timeout": "Timeout (seconds)",
+    "max_retries": "Max retries",
+    "compression": "Compression",
+}
+_OPTIONS = {option.name: option for option in CLIENT_OPTIONS}
 
 # How the connection form shows a `talque` connection: Airflow's own fields relabelled.
 UI_FIELD_BEHAVIOUR: dict[str, Any] = {
@@ -25,9 +32,36 @@ UI_FIELD_BEHAVIOUR: dict[str, Any] = {
         "login": "your Talque API client id",
         "password": "your Talque API secret",
         "host": DEFAULT_BASE_URL,
-        "extra": json.dumps({"org_id": "yourOrgId00000000001", "timeout": 30, "max_retries": 3}),
+        "extra": json.dumps(
+            {
+                "org_id": "yourOrgId00000000001",
+                "timeout": _OPTIONS["timeout"].default,
+                "max_retries": _OPTIONS["max_retries"].default,
+            }
+        ),
     },
 }
+
+
+def _form_field(option: ClientOption, label: str) -> dict[str, Any]:
+    """A client option as a connection form field: a JSON schema with the core's limits."""
+    schema: dict[str, Any]
+    if option.kind == "seconds":
+        schema = {"type": ["number", "null"], "exclusiveMinimum": 0}
+    elif option.kind == "integer":
+        schema = {
+            "type": ["integer", "null"],
+            "minimum": option.minimum,
+            "maximum": option.maximum,
+        }
+    else:
+        schema = {"type": ["boolean" if option.kind == "bool" else "string", "null"]}
+    return {
+        "label": label,
+        "description": f"{option.help} Default: {json.dumps(option.default)}.",
+        "schema": schema,
+    }
+
 
 # The extras as form fields (Airflow 3.2+), each a JSON schema; empty means the default.
 CONN_FIELDS: dict[str, Any] = {
@@ -36,21 +70,7 @@ CONN_FIELDS: dict[str, Any] = {
         "description": "The org that 'Test' lists one ticket of (optional).",
         "schema": {"type": ["string", "null"]},
     },
-    "timeout": {
-        "label": "Timeout (seconds)",
-        "description": "Seconds allowed for each attempt (default 30).",
-        "schema": {"type": ["number", "null"], "exclusiveMinimum": 0},
-    },
-    "max_retries": {
-        "label": "Max retries",
-        "description": "Attempts after the first on connection errors, 429 and 5xx (default 3).",
-        "schema": {"type": ["integer", "null"], "minimum": 0, "maximum": 100},
-    },
-    "compression": {
-        "label": "Compression",
-        "description": "Ask for gzip/brotli/zstd/deflate answers (default on).",
-        "schema": {"type": ["boolean", "null"]},
-    },
+    **{name: _form_field(_OPTIONS[name], label) for name, label in EXTRA_OPTIONS.items()},
 }
 
 

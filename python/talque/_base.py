@@ -8,21 +8,41 @@ from typing import Any, TypeVar
 from . import _validate
 from ._exceptions import TalqueError
 from ._pager import PagerBase
-from ._talque import CoreClient, __version__
+from ._talque import CLIENT_OPTIONS, DEFAULT_BASE_URL, CoreClient
 
 PagerT = TypeVar("PagerT", bound=PagerBase)
+_T = TypeVar("_T")
 
 __all__ = ["DEFAULT_BASE_URL", "ClientBase"]
 
-DEFAULT_BASE_URL = "https://event.talque.com"
 _ENV_CLIENT_ID = "TALQUE_CLIENT_ID"
 _ENV_SECRET = "TALQUE_SECRET"
 _ENV_BASE_URL = "TALQUE_BASE_URL"
 
+_DEFAULTS = {option.name: option.default for option in CLIENT_OPTIONS}
+
+
+def _default(name: str, kind: type[_T]) -> _T:
+    """The core's default of an option, typed for the signature below."""
+    value = _DEFAULTS[name]
+    if not isinstance(value, kind):  # pragma: no cover - the core's table changed kind.
+        raise RuntimeError(f"the core's default of {name} is not a {kind.__name__}")
+    return value
+
+
+# The signature spells the options out for IDEs and type checkers; the values are the core's.
+_TIMEOUT = _default("timeout", float)
+_MAX_RETRIES = _default("max_retries", int)
+_BATCH_SIZE = _default("batch_size", int)
+_MAX_CONCURRENCY = _default("max_concurrency", int)
+_MAX_RESPONSE_BYTES = _default("max_response_bytes", int)
+_COMPRESSION = _default("compression", bool)
+
 
 class ClientBase:
     """Configuration shared by :class:`TalqueClient` and :class:`AsyncTalqueClient`:
-    credentials from arguments or the environment, validated options and the core client.
+    credentials from arguments or the environment, and the core client, which checks the
+    options (defaults, limits and messages are the core's ``CLIENT_OPTIONS``).
     """
 
     def __init__(
@@ -31,13 +51,13 @@ class ClientBase:
         secret: str | None = None,
         *,
         base_url: str | None = None,
-        timeout: float = 30.0,
-        max_retries: int = 3,
-        batch_size: int = 100,
-        max_concurrency: int = 8,
-        max_response_bytes: int = 64 * 1024 * 1024,
+        timeout: float = _TIMEOUT,
+        max_retries: int = _MAX_RETRIES,
+        batch_size: int = _BATCH_SIZE,
+        max_concurrency: int = _MAX_CONCURRENCY,
+        max_response_bytes: int = _MAX_RESPONSE_BYTES,
         ca_bundle: str | os.PathLike[str] | None = None,
-        compression: bool = True,
+        compression: bool = _COMPRESSION,
     ) -> None:
         if client_id is None:
             client_id = os.environ.get(_ENV_CLIENT_ID)
@@ -53,62 +73,39 @@ class ClientBase:
             )
         if base_url is None:
             base_url = os.environ.get(_ENV_BASE_URL) or DEFAULT_BASE_URL
-        self._client_id = _validate.credential("client_id", client_id)
-        _validate.credential("secret", secret)
-        self._base_url = _validate.base_url(base_url)
-        self._timeout = _validate.seconds("timeout", timeout)
-        self._max_retries = _validate.integer("max_retries", max_retries, minimum=0, maximum=100)
-        self._batch_size = _validate.integer("batch_size", batch_size, minimum=1, maximum=100_000)
-        self._max_concurrency = _validate.integer(
-            "max_concurrency", max_concurrency, minimum=1, maximum=1_000
-        )
-        self._max_response_bytes = _validate.integer(
-            "max_response_bytes", max_response_bytes, minimum=1, maximum=2**40
-        )
-        if ca_bundle is not None and not isinstance(ca_bundle, (str, os.PathLike)):
-            raise TypeError(f"ca_bundle must be a path, not {type(ca_bundle).__name__}")
-        if not isinstance(compression, bool):
-            raise TypeError(f"compression must be a bool, not {type(compression).__name__}")
-        self._compression = compression
-        # The secret lives only inside the Rust core from here on.
+        # Every option of the core's table, by name (tests/test_options.py checks that the
+        # signature names exactly those); the core checks them, and the secret lives only
+        # inside it from here on.
+        arguments: dict[str, Any] = locals()
         self._core = CoreClient(
-            base_url=self._base_url,
-            client_id=self._client_id,
-            secret=secret,
-            timeout=self._timeout,
-            max_retries=self._max_retries,
-            batch_size=self._batch_size,
-            max_concurrency=self._max_concurrency,
-            max_response_bytes=self._max_response_bytes,
-            ca_bundle=os.fspath(ca_bundle) if ca_bundle is not None else None,
-            user_agent=f"talque-python/{__version__}",
-            compression=compression,
+            **{option.name: arguments[option.name] for option in CLIENT_OPTIONS}
         )
+        self._options = self._core.options
         self._closed = False
 
     @property
     def base_url(self) -> str:
-        return self._base_url
+        return str(self._options["base_url"])
 
     @property
     def client_id(self) -> str:
-        return self._client_id
+        return str(self._options["client_id"])
 
     @property
     def timeout(self) -> float:
-        return self._timeout
+        return float(self._options["timeout"])
 
     @property
     def max_retries(self) -> int:
-        return self._max_retries
+        return int(self._options["max_retries"])
 
     @property
     def batch_size(self) -> int:
-        return self._batch_size
+        return int(self._options["batch_size"])
 
     @property
     def compression(self) -> bool:
-        return self._compression
+        return bool(self._options["compression"])
 
     def _check_open(self) -> None:
         if self._closed:
@@ -145,8 +142,8 @@ class ClientBase:
 
     def __repr__(self) -> str:
         return (
-            f"{type(self).__name__}(base_url={self._base_url!r}, client_id={self._client_id!r}, "
-            f"timeout={self._timeout}, max_retries={self._max_retries})"
+            f"{type(self).__name__}(base_url={self.base_url!r}, client_id={self.client_id!r}, "
+            f"timeout={self.timeout}, max_retries={self.max_retries})"
         )
 
     def __reduce__(self) -> Any:

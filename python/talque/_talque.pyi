@@ -2,13 +2,16 @@
 
 import os
 from collections.abc import Awaitable
-from typing import Any, final
+from typing import Any, Literal, final
 
 __all__ = [
+    "CLIENT_OPTIONS",
     "CSV_COLUMNS",
+    "DEFAULT_BASE_URL",
     "FAKE_SERVER_OPTIONS_JSON",
     "PERSON_FIELDS",
     "TICKET_FIELDS",
+    "ClientOption",
     "CoreClient",
     "CorePager",
     "FakeServerHandle",
@@ -16,9 +19,49 @@ __all__ = [
     "TicketWriter",
     "__version__",
     "merge_parquet_parts",
+    "parse_option",
 ]
 
 __version__: str
+
+DEFAULT_BASE_URL: str
+"""The production host of the Talque API."""
+
+CLIENT_OPTIONS: tuple[ClientOption, ...]
+"""The client options, defined once in ``crates/talque-core/src/options.rs``, in the order of
+the clients' signature: their kinds, defaults, limits and help texts."""
+
+def parse_option(name: str, value: object) -> Any:
+    """Checks one option's value as a user wrote it and returns it typed.
+
+    Text (a command line's or a connection form's: ``"3"``, ``"30"``, ``"true"``) is parsed
+    by the option's kind; any other value (a JSON number or bool) is checked as
+    ``CoreClient`` checks it. Raises ``TypeError`` (wrong type, unknown option) or
+    ``ValueError`` (wrong value), with the core's message.
+    """
+
+@final
+class ClientOption:
+    """One client option of ``CLIENT_OPTIONS`` (read-only)."""
+
+    @property
+    def name(self) -> str:
+        """The keyword argument's name."""
+    @property
+    def kind(self) -> Literal["seconds", "integer", "bool", "path", "text"]:
+        """What values it takes."""
+    @property
+    def default(self) -> float | int | bool | str | None:
+        """The default; ``None`` for the credentials (required) and ``ca_bundle`` (unset)."""
+    @property
+    def minimum(self) -> int | None:
+        """The smallest value of an integer option, else ``None``."""
+    @property
+    def maximum(self) -> int | None:
+        """The largest value of an integer option, else ``None``."""
+    @property
+    def help(self) -> str:
+        """One line saying what the option does."""
 
 FAKE_SERVER_OPTIONS_JSON: str
 """The fake server's launcher options, as JSON ``[{"flag", "field", "kind", "help", "default"}]``.
@@ -60,23 +103,14 @@ class TicketTable:
 
 @final
 class CoreClient:
-    """The Rust core client; ``talque.TalqueClient`` validates arguments and wraps it."""
+    """The Rust core client; ``talque.TalqueClient`` reads the environment and wraps it."""
 
-    def __new__(
-        cls,
-        *,
-        base_url: str,
-        client_id: str,
-        secret: str,
-        timeout: float,
-        max_retries: int,
-        batch_size: int,
-        max_concurrency: int,
-        max_response_bytes: int,
-        ca_bundle: str | None,
-        user_agent: str,
-        compression: bool = True,
-    ) -> CoreClient: ...
+    def __new__(cls, client_id: str, secret: str, **options: object) -> CoreClient:
+        """Checks every option with the core's rules (``CLIENT_OPTIONS``): ``TypeError`` for
+        a value of the wrong type or an unknown option, ``ValueError`` for a wrong value."""
+    @property
+    def options(self) -> dict[str, Any]:
+        """The effective options, the secret left out: ``{name: value}``, a new dict."""
     def read(self, org_id: str, provider: str, ids: list[str]) -> dict[str, Any]:
         """Reads deduplicated, validated ids in concurrent batches; returns ``{id: result}``."""
     def read_async(self, org_id: str, provider: str, ids: list[str]) -> Awaitable[dict[str, Any]]:

@@ -1,8 +1,8 @@
-"""Argument checks, run before anything is sent, so bad input fails fast and clearly."""
+"""Argument checks of the calls, run before anything is sent, so bad input fails fast and
+clearly. The client options are checked by the core (``_talque.CLIENT_OPTIONS``)."""
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 
@@ -15,14 +15,6 @@ _CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 def _has_control(value: str) -> bool:
     return _CONTROL.search(value) is not None
-
-
-def credential(name: str, value: object) -> str:
-    """Checks a client id or secret; the message never includes the value itself."""
-    checked = text(name, value)
-    if not checked.isascii():
-        raise ValueError(f"{name} must be ASCII (it is sent as an HTTP header)")
-    return checked
 
 
 def text(name: str, value: object) -> str:
@@ -47,22 +39,6 @@ def integer(name: str, value: object, *, minimum: int, maximum: int = _MAX_U32) 
     if not minimum <= value <= maximum:
         raise ValueError(f"{name} must be between {minimum} and {maximum}, got {value}")
     return value
-
-
-def seconds(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive, finite number of seconds, got {value}")
-    return float(value)
-
-
-def base_url(value: object) -> str:
-    url = text("base_url", value)
-    if not url.startswith(("http://", "https://")):
-        # The URL is not echoed: it may carry a password.
-        raise ValueError("base_url must start with http:// or https://")
-    return url.rstrip("/")
 
 
 def ticket_ids(value: object) -> list[str]:

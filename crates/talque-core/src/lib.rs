@@ -8,6 +8,7 @@ mod events;
 mod export;
 mod http;
 mod list;
+mod options;
 mod pagination;
 mod read;
 mod redirect;
@@ -18,13 +19,17 @@ mod shape;
 mod tls;
 
 pub use client::Client;
-pub use config::{ClientConfig, DEFAULT_BASE_URL};
+pub use config::ClientConfig;
 pub use error::Error;
 pub use events::{Event, EventSink};
 pub use export::{
     csv_columns, list_batch, merge_parts, write_part, BatchBuilder, ExportError, ExportFormat,
 };
 pub use list::{parse_list_page, ListPage, ListRequest};
+pub use options::{
+    find_option, parse_option, ClientOption, OptionDefault, OptionError, OptionId, OptionKind,
+    OptionValue, Problem, CLIENT_OPTIONS, DEFAULT_BASE_URL,
+};
 pub use pagination::PageCursor;
 pub use read::ReadBatch;
 pub use secret::Secret;

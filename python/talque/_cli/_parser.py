@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from typing import Any
 
 from .._export import FORMATS
-from .._talque import __version__
+from .._talque import CLIENT_OPTIONS, __version__, parse_option
 
 __all__ = ["build_parser"]
 
@@ -30,6 +32,32 @@ def _not_negative(text: str) -> int:
     return value
 
 
+def _client_option(name: str) -> Callable[[str], object]:
+    """An argparse ``type=`` that parses a client option with the core's rules and message."""
+
+    def parse(text: str) -> object:
+        try:
+            return parse_option(name, text)
+        except (TypeError, ValueError) as err:
+            # argparse shows only an ArgumentTypeError's own message as the usage error.
+            raise argparse.ArgumentTypeError(str(err)) from None
+
+    parse.__name__ = name
+    return parse
+
+
+def _client_option_flag(name: str, metavar: str) -> dict[str, Any]:
+    """The ``add_argument`` keywords of the core's option ``name``: parser, default, help."""
+    (option,) = [option for option in CLIENT_OPTIONS if option.name == name]
+    help_text = option.help[0].lower() + option.help[1:].rstrip(".")
+    return {
+        "type": _client_option(name),
+        "default": option.default,
+        "metavar": metavar,
+        "help": f"{help_text} (default {option.default})",
+    }
+
+
 def _connection(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("connection")
     group.add_argument("--base-url", help="API base URL (default: TALQUE_BASE_URL or production)")
@@ -41,10 +69,8 @@ def _connection(parser: argparse.ArgumentParser) -> None:
     secret.add_argument(
         "--secret-file", metavar="PATH", help="read the secret from this file (first line)"
     )
-    group.add_argument("--timeout", type=float, default=30.0, help="seconds per attempt")
-    group.add_argument(
-        "--max-retries", type=_not_negative, default=3, help="retries of transient failures"
-    )
+    group.add_argument("--timeout", **_client_option_flag("timeout", "SECONDS"))
+    group.add_argument("--max-retries", **_client_option_flag("max_retries", "N"))
     group.add_argument(
         "--no-compression",
         dest="compression",

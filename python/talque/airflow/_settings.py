@@ -7,18 +7,17 @@ it could be a credential (a host may carry ``user:password@``).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from .._base import DEFAULT_BASE_URL
+from .._airflow_provider import EXTRA_OPTIONS
+from .._talque import DEFAULT_BASE_URL, parse_option
 
 __all__ = ["EXTRA_KEYS", "ConnectionSettings", "settings_from"]
 
 # The keys the connection's extra JSON may hold; anything else is a typo we refuse.
-EXTRA_KEYS = ("org_id", "timeout", "max_retries", "compression")
-_MAX_RETRIES_LIMIT = 100
+EXTRA_KEYS = ("org_id", *EXTRA_OPTIONS)
 _FORM_PREFIX = "extra__talque__"
 
 
@@ -81,10 +80,10 @@ def settings_from(
         client_id=login,
         secret=password,
         base_url=_base_url(where, host, schema, port),
-        timeout=_timeout(where, extra.get("timeout")),
-        max_retries=_max_retries(where, extra.get("max_retries")),
+        timeout=_client_option(where, "timeout", extra.get("timeout")),
+        max_retries=_client_option(where, "max_retries", extra.get("max_retries")),
         org_id=_org_id(where, extra.get("org_id")),
-        compression=_compression(where, extra.get("compression")),
+        compression=_client_option(where, "compression", extra.get("compression")),
     )
 
 
@@ -122,9 +121,7 @@ def _base_url(where: str, host: str | None, schema: str | None, port: int | None
     parts = urlsplit(host)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         # The value is not echoed: it may carry a password.
-        raise ValueError(
-            f"{where}: host must be a URL like https://event.talque.com or a host name"
-        )
+        raise ValueError(f"{where}: host must be a URL like {DEFAULT_BASE_URL} or a host name")
     if parts.username is not None or parts.query or parts.fragment:
         raise ValueError(f"{where}: host must not carry credentials, a query or a fragment")
     if schema and schema != parts.scheme:
@@ -142,47 +139,16 @@ def _base_url(where: str, host: str | None, schema: str | None, port: int | None
     return f"{parts.scheme}://{netloc}{parts.path}".rstrip("/")
 
 
-def _timeout(where: str, value: object) -> float | None:
+def _client_option(where: str, name: str, value: object) -> Any:
+    """A client option from the extra, checked by the core's rules: text as a connection form
+    or URI stores it (``"30"``, ``"false"``), or a JSON number or bool as it is."""
     if value is None:
         return None
-    number: float | None = None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = float(value)
-    elif isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError:
-            number = None
-    if number is None or not math.isfinite(number) or number <= 0:
-        raise ValueError(
-            f"{where}: extra 'timeout' must be a positive number of seconds, got {value!r}"
-        )
-    return number
-
-
-def _max_retries(where: str, value: object) -> int | None:
-    if value is None:
-        return None
-    number: int | None = None
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, str) and value.strip().isdecimal():
-        number = int(value)
-    if number is None or not 0 <= number <= _MAX_RETRIES_LIMIT:
-        raise ValueError(
-            f"{where}: extra 'max_retries' must be a whole number from 0 to "
-            f"{_MAX_RETRIES_LIMIT}, got {value!r}"
-        )
-    return number
-
-
-def _compression(where: str, value: object) -> bool | None:
-    """A JSON boolean, or the text a connection form stores for one (``true``/``false``)."""
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    raise ValueError(f"{where}: extra 'compression' must be true or false, got {value!r}")
+    try:
+        return parse_option(name, value)
+    except (TypeError, ValueError) as err:
+        # The core's message starts with the option's name, which here is an extra's.
+        raise ValueError(f"{where}: extra {name!r}{str(err).removeprefix(name)}") from None
 
 
 def _org_id(where: str, value: object) -> str | None:

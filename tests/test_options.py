@@ -1,0 +1,354 @@
+"""The client options are one table in the core (``_talque.CLIENT_OPTIONS``): the clients'
+signatures, the checks and their messages, the CLI flags and the Airflow connection fields
+all come from it."""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import pathlib
+import pickle
+import sys
+from typing import Any
+
+import pytest
+import trustme
+
+import talque
+from _cli import run_cli
+from talque import _talque
+from talque._airflow_provider import CONN_FIELDS, EXTRA_OPTIONS, UI_FIELD_BEHAVIOUR
+from talque._talque import CLIENT_OPTIONS, CoreClient, parse_option
+from talque.testing import FakeServer
+
+OPTIONS = {option.name: option for option in CLIENT_OPTIONS}
+SECRET_WITH_A_SPACE = "s3cr3t VALUE"
+
+# ---------------------------------------------------------------------------------------
+# The table
+
+
+def test_the_table_holds_the_documented_defaults_and_limits() -> None:
+    summary = {
+        option.name: (option.kind, option.default, option.minimum, option.maximum)
+        for option in CLIENT_OPTIONS
+    }
+    assert summary == {
+        "client_id": ("text", None, None, None),
+        "secret": ("text", None, None, None),
+        "base_url": ("text", "https://event.talque.com", None, None),
+        "timeout": ("seconds", 30.0, None, None),
+        "max_retries": ("integer", 3, 0, 100),
+        "batch_size": ("integer", 100, 1, 100_000),
+        "max_concurrency": ("integer", 8, 1, 1_000),
+        "max_response_bytes": ("integer", 64 * 1024 * 1024, 1, 2**40),
+        "ca_bundle": ("path", None, None, None),
+        "compression": ("bool", True, None, None),
+    }
+    assert all(option.help.endswith(".") for option in CLIENT_OPTIONS)
+    assert talque.DEFAULT_BASE_URL == _talque.DEFAULT_BASE_URL == OPTIONS["base_url"].default
+
+
+def test_the_table_cannot_be_changed_from_python() -> None:
+    assert isinstance(CLIENT_OPTIONS, tuple)
+    with pytest.raises(AttributeError):
+        OPTIONS["max_retries"].maximum = 1000  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("cls", [talque.TalqueClient, talque.AsyncTalqueClient])
+def test_the_clients_signatures_name_exactly_the_cores_options(cls: type) -> None:
+    parameters = list(inspect.signature(cls).parameters.values())
+    assert [p.name for p in parameters] == [option.name for option in CLIENT_OPTIONS]
+    for parameter in parameters:
+        option = OPTIONS[parameter.name]
+        # base_url, like the credentials, falls back on an environment variable first.
+        expected = None if parameter.name == "base_url" else option.default
+        assert parameter.default == expected, parameter.name
+        assert type(parameter.default) is type(expected), parameter.name
+    credentials = [p.name for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD]
+    assert credentials == ["client_id", "secret"]
+
+
+def test_every_option_reaches_the_core(server: FakeServer, tmp_path: pathlib.Path) -> None:
+    bundle = tmp_path / "ca.pem"
+    trustme.CA().cert_pem.write_to_path(bundle)
+    given: dict[str, Any] = {
+        "base_url": server.url + "/",
+        "timeout": 7,
+        "max_retries": 100,
+        "batch_size": 1,
+        "max_concurrency": 1000,
+        "max_response_bytes": 2**40,
+        "ca_bundle": bundle,
+        "compression": False,
+    }
+    core = CoreClient(server.client_id, server.secret, **given)
+    assert core.options == {
+        "client_id": server.client_id,
+        "base_url": server.url,
+        "timeout": 7.0,
+        "max_retries": 100,
+        "batch_size": 1,
+        "max_concurrency": 1000,
+        "max_response_bytes": 2**40,
+        "ca_bundle": str(bundle),
+        "compression": False,
+    }
+    assert core.options is not core.options, "a new dict each time"
+    core.close()
+    with server.client(**given) as client:
+        assert (client.base_url, client.timeout, client.max_retries) == (server.url, 7.0, 100)
+        assert (client.batch_size, client.compression) == (1, False)
+        assert repr(client) == (
+            f"TalqueClient(base_url={server.url!r}, client_id={server.client_id!r}, "
+            "timeout=7.0, max_retries=100)"
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# Messages: a wrong type is a TypeError, a wrong value a ValueError, before anything is sent
+
+_SECONDS = "timeout must be a positive, finite number of seconds, got"
+_HEADER = "must be visible ASCII (it is sent as an HTTP header); found a character that is not"
+
+TYPE_ERRORS = [
+    ({"max_retries": True}, "max_retries must be an int, not bool"),
+    ({"max_retries": "3"}, "max_retries must be an int, not str"),
+    ({"batch_size": 10.0}, "batch_size must be an int, not float"),
+    ({"timeout": True}, "timeout must be a number of seconds, not bool"),
+    ({"timeout": None}, "timeout must be a number of seconds, not NoneType"),
+    ({"compression": 1}, "compression must be a bool, not int"),
+    ({"ca_bundle": b"/etc/ca.pem"}, "ca_bundle must be a path, not bytes"),
+    ({"base_url": b"http://h"}, "base_url must be a str, not bytes"),
+    ({"client_id": 123}, "client_id must be a str, not int"),
+]
+
+VALUE_ERRORS = [
+    ({"max_retries": 101}, "max_retries must be between 0 and 100, got 101"),
+    ({"max_retries": -1}, "max_retries must be between 0 and 100, got -1"),
+    ({"batch_size": 2**64}, f"batch_size must be between 1 and 100000, got {2**64}"),
+    ({"max_concurrency": 2**200}, f"max_concurrency must be between 1 and 1000, got {2**200}"),
+    ({"timeout": -1}, f"{_SECONDS} -1"),
+    ({"timeout": float("nan")}, f"{_SECONDS} nan"),
+    ({"timeout": 1e-12}, "timeout must be at least one nanosecond, got 1e-12"),
+    ({"timeout": 10**400}, f"timeout must be at most 18446744073709551615 seconds, got {10**400}"),
+    ({"base_url": "ftp://127.0.0.1"}, "base_url must start with http:// or https://, not ftp://"),
+    ({"base_url": "http://host\n.com"}, "base_url must not contain control characters"),
+    ({"client_id": "id\x1b[0m"}, f"client_id {_HEADER} at position 2"),
+    ({"secret": SECRET_WITH_A_SPACE}, f"secret {_HEADER} at position 6"),
+    ({"secret": "s3cr3t\ud800VALUE"}, "secret must be valid Unicode text, without lone surrogates"),
+]
+
+MESSAGES = [
+    *[pytest.param(kwargs, TypeError, message, id=message) for kwargs, message in TYPE_ERRORS],
+    *[pytest.param(kwargs, ValueError, message, id=message) for kwargs, message in VALUE_ERRORS],
+]
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), MESSAGES)
+@pytest.mark.parametrize("cls", [talque.TalqueClient, talque.AsyncTalqueClient])
+def test_bad_options_raise_the_cores_message_before_anything_is_sent(
+    server: FakeServer, cls: type, kwargs: dict[str, Any], error: type, message: str
+) -> None:
+    options = {"client_id": server.client_id, "secret": server.secret, "base_url": server.url}
+    with pytest.raises(error) as info:
+        cls(**{**options, **kwargs})
+    assert type(info.value) is error
+    assert str(info.value) == message
+    # Never the secret, not even a part of it.
+    for text in (str(info.value), repr(info.value), repr(pickle.dumps(info.value))):
+        assert "s3cr3t" not in text and "VALUE" not in text
+    assert server.requests() == []
+
+
+def test_a_secret_with_a_space_never_reaches_the_server(server: FakeServer) -> None:
+    # Python used to let it through, and the core refused it later in other words.
+    with pytest.raises(ValueError, match=r"^secret must be visible ASCII"):
+        server.client(secret=SECRET_WITH_A_SPACE)
+    assert server.requests() == []
+
+
+def test_an_unknown_option_is_a_type_error_naming_it() -> None:
+    with pytest.raises(TypeError) as info:
+        CoreClient("id", "secret", base_url="http://127.0.0.1:9", retries=3)
+    assert str(info.value).startswith("'retries' is not a client option; the options are ")
+    assert "max_retries" in str(info.value)
+
+
+def test_the_core_client_takes_options_as_keywords_only() -> None:
+    with pytest.raises(TypeError):
+        CoreClient("id", "secret", "http://127.0.0.1:9")  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        CoreClient("id", "secret", client_id="other")  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------------------------------
+# parse_option: the text a command line or a connection form holds
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("max_retries", "3", 3),
+        ("max_retries", " 0 ", 0),
+        ("timeout", "30", 30.0),
+        ("timeout", "0.25", 0.25),
+        ("compression", "true", True),
+        ("compression", "False", False),
+        ("base_url", "http://h", "http://h"),
+        ("ca_bundle", "/etc/ca.pem", "/etc/ca.pem"),
+        # Values that are already typed (JSON numbers and bools) are checked as they are.
+        ("max_retries", 7, 7),
+        ("timeout", 5, 5.0),
+        ("compression", False, False),
+        ("ca_bundle", pathlib.Path("/etc/ca.pem"), "/etc/ca.pem"),
+        ("ca_bundle", None, None),
+    ],
+)
+def test_parse_option_returns_the_typed_value(name: str, value: object, expected: object) -> None:
+    parsed = parse_option(name, value)
+    assert parsed == expected
+    assert type(parsed) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "error", "message"),
+    [
+        ("max_retries", "101", ValueError, "max_retries must be between 0 and 100, got 101"),
+        ("max_retries", "many", ValueError, "max_retries must be a whole number, got 'many'"),
+        ("max_retries", "1.5", ValueError, "max_retries must be a whole number, got '1.5'"),
+        ("max_retries", 1.5, TypeError, "max_retries must be an int, not float"),
+        ("max_retries", True, TypeError, "max_retries must be an int, not bool"),
+        (
+            "timeout",
+            "soon",
+            ValueError,
+            "timeout must be a positive, finite number of seconds, got 'soon'",
+        ),
+        (
+            "timeout",
+            "-1",
+            ValueError,
+            "timeout must be a positive, finite number of seconds, got -1",
+        ),
+        (
+            "timeout",
+            "inf",
+            ValueError,
+            "timeout must be a positive, finite number of seconds, got inf",
+        ),
+        ("compression", "gzip", ValueError, "compression must be true or false, got 'gzip'"),
+        ("compression", 1, TypeError, "compression must be a bool, not int"),
+        ("retries", "3", TypeError, None),
+    ],
+)
+def test_parse_option_raises_the_same_messages(
+    name: str, value: object, error: type, message: str | None
+) -> None:
+    with pytest.raises(error) as info:
+        parse_option(name, value)
+    assert type(info.value) is error
+    assert message is None or str(info.value) == message
+
+
+# ---------------------------------------------------------------------------------------
+# The CLI and the Airflow connection derive from the table
+
+
+def test_the_cli_refuses_max_retries_101_as_a_usage_error(server: FakeServer) -> None:
+    done = run_cli(server, "list", server.org_id, "--max-retries", "101")
+    assert done.returncode == 2, done.stderr
+    assert "argument --max-retries: max_retries must be between 0 and 100, got 101" in done.stderr
+    assert done.stderr.startswith("usage: talque list")
+    assert server.requests() == []
+
+
+def test_the_cli_help_shows_the_cores_defaults(server: FakeServer) -> None:
+    done = run_cli(server, "list", "--help")
+    assert done.returncode == 0
+    text = " ".join(done.stdout.split())
+    assert f"(default {OPTIONS['timeout'].default})" in text
+    assert f"(default {OPTIONS['max_retries'].default})" in text
+
+
+def test_the_airflow_form_fields_carry_the_cores_limits_and_defaults() -> None:
+    assert set(EXTRA_OPTIONS) <= set(OPTIONS)
+    retries = CONN_FIELDS["max_retries"]["schema"]
+    assert (retries["minimum"], retries["maximum"]) == (0, 100)
+    assert CONN_FIELDS["timeout"]["schema"]["exclusiveMinimum"] == 0
+    assert CONN_FIELDS["compression"]["schema"]["type"] == ["boolean", "null"]
+    for name in EXTRA_OPTIONS:
+        assert CONN_FIELDS[name]["description"].startswith(OPTIONS[name].help)
+    assert UI_FIELD_BEHAVIOUR["placeholders"]["host"] == talque.DEFAULT_BASE_URL
+
+
+@pytest.fixture
+def settings_from(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """``talque.airflow._settings.settings_from``, its module loaded by path: it imports no
+    Airflow (its docstring says so), but its package does, and the main suite has no Airflow.
+    Registered in ``sys.modules`` for the test only, as its dataclass needs."""
+    name = "talque.airflow._settings"
+    path = pathlib.Path(talque.__file__).parent / "airflow" / "_settings.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, name, module)
+    spec.loader.exec_module(module)
+
+    def settings(extra: dict[str, Any]) -> Any:
+        return module.settings_from(
+            "x", login="id", password="s3cr3t", host="", schema=None, port=None, extra=extra
+        )
+
+    return settings
+
+
+def test_airflow_extras_are_parsed_by_the_core(settings_from: Any) -> None:
+    text = settings_from({"timeout": "7.5", "max_retries": "1", "compression": "false"})
+    assert (text.timeout, text.max_retries, text.compression) == (7.5, 1, False)
+    typed = settings_from({"timeout": 10, "max_retries": 0, "compression": True})
+    assert (typed.timeout, typed.max_retries, typed.compression) == (10.0, 0, True)
+    assert type(typed.timeout) is float
+    assert settings_from({}).client_kwargs() == {
+        "client_id": "id",
+        "secret": "s3cr3t",
+        "base_url": talque.DEFAULT_BASE_URL,
+    }
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            {"max_retries": 101},
+            "Talque connection 'x': extra 'max_retries' must be between 0 and 100, got 101",
+        ),
+        (
+            {"max_retries": "101"},
+            "Talque connection 'x': extra 'max_retries' must be between 0 and 100, got 101",
+        ),
+        (
+            {"max_retries": 1.5},
+            "Talque connection 'x': extra 'max_retries' must be an int, not float",
+        ),
+        (
+            {"timeout": "soon"},
+            "Talque connection 'x': extra 'timeout' must be a positive, finite number of "
+            "seconds, got 'soon'",
+        ),
+        (
+            {"timeout": True},
+            "Talque connection 'x': extra 'timeout' must be a number of seconds, not bool",
+        ),
+        (
+            {"compression": "gzip"},
+            "Talque connection 'x': extra 'compression' must be true or false, got 'gzip'",
+        ),
+    ],
+)
+def test_airflow_extras_get_the_cores_messages(
+    settings_from: Any, extra: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValueError) as info:
+        settings_from(extra)
+    assert str(info.value) == message
