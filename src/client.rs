@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use talque_core::{Client, ClientConfig, Error as CoreError, Secret};
+use talque_core::{Client, ClientConfig, Error as CoreError, PageCursor, Secret};
 
 use crate::awaitable::spawn_awaitable;
 use crate::errors::{closed_error, TalqueErr};
@@ -145,7 +145,7 @@ impl CoreClient {
         })
     }
 
-    #[pyo3(signature = (org_id, profile_id, limit, cursor, prefetch=true))]
+    #[pyo3(signature = (org_id, profile_id, limit, cursor, prefetch=true, max_items=None))]
     fn pager(
         &self,
         org_id: String,
@@ -153,15 +153,10 @@ impl CoreClient {
         limit: u32,
         cursor: Option<String>,
         prefetch: bool,
+        max_items: Option<u64>,
     ) -> CorePager {
-        CorePager::new(
-            self.cell.clone(),
-            org_id,
-            profile_id,
-            limit,
-            cursor,
-            prefetch,
-        )
+        let cursor = PageCursor::new(org_id, profile_id, limit, cursor).with_max_items(max_items);
+        CorePager::new(self.cell.clone(), cursor, prefetch)
     }
 
     fn close(&self) {
