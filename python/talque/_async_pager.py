@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncTicketPager", "awaited"]
 
+_T = TypeVar("_T")
+
 
 async def awaited(core: Any, fetch: Awaitable[_T]) -> _T:
     """Awaits a fetch of the core pager ``core``; a cancelled one ends at once."""

@@ -103,7 +103,7 @@ class ExportArgs:
         max_items: object,
         cursor: object,
         resume: object,
-        on_page: object,
+        on_page: Any,
     ) -> ExportArgs:
         """Checks every argument; raises TypeError or ValueError before anything is sent."""
         org = _validate.text("org_id", org_id)
@@ -133,7 +133,7 @@ class ExportArgs:
         else:
             fmt = format_for(output, format)
             target = Path(os.fspath(output))
-        return cls(org, target, fmt, profile, size, cap, start, resume, on_page)  # type: ignore[arg-type]
+        return cls(org, target, fmt, profile, size, cap, start, resume, on_page)
 
 
 class ExportRun:

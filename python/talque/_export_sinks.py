@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
 from collections.abc import Awaitable
+from pathlib import Path
 from typing import Any, Protocol
 
 from ._export_state import Checkpoint, replace_durably
