@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from . import _validate
 from ._exceptions import TalqueError
-from ._export import ExportArgs, ExportRun, check_max_items
+from ._export import ExportArgs, ExportRun, check_listing
 from ._export_state import Checkpoint
 from ._pager import PagerBase
 from ._progress import Progress
@@ -137,13 +137,9 @@ class ClientBase:
         max_items: object,
     ) -> PagerT:
         """Checks the arguments of ``list`` and makes the (sync or async) pager."""
-        org = _validate.text("org_id", org_id)
-        profile = _validate.optional_text("profile_id", profile_id)
-        size = _validate.integer("limit", limit, minimum=1)
-        start = _validate.optional_text("cursor", cursor)
+        org, profile, size, start, cap = check_listing(org_id, profile_id, limit, cursor, max_items)
         if not isinstance(prefetch, bool):
             raise TypeError(f"prefetch must be a bool, not {type(prefetch).__name__}")
-        cap = check_max_items(max_items)
         self._check_open()
         core = self._core.pager(org, profile, size, start, prefetch, cap)
         return pager_class(core, org_id=org, profile_id=profile, limit=size, max_items=cap)

@@ -26,7 +26,7 @@ __all__ = [
     "ExportArgs",
     "ExportResult",
     "ExportRun",
-    "check_max_items",
+    "check_listing",
     "format_for",
 ]
 
@@ -70,11 +70,18 @@ def format_for(output: str | os.PathLike[str] | None, format: str | None) -> str
     return _SUFFIXES.get(Path(output).suffix.lower(), "jsonl")
 
 
-def check_max_items(max_items: object) -> int | None:
-    """The ``max_items`` of a listing or an export: None (no cap) or a count."""
-    if max_items is None:
-        return None
-    return _validate.integer("max_items", max_items, minimum=0, maximum=2**63 - 1)
+def check_listing(
+    org_id: object, profile_id: object, limit: object, cursor: object, max_items: object
+) -> tuple[str, str | None, int, str | None, int | None]:
+    """The checked arguments that choose a listing's pages, for ``list`` and ``export``."""
+    org = _validate.text("org_id", org_id)
+    profile = _validate.optional_text("profile_id", profile_id)
+    size = _validate.integer("limit", limit, minimum=1)
+    start = _validate.optional_text("cursor", cursor)
+    cap = None
+    if max_items is not None:
+        cap = _validate.integer("max_items", max_items, minimum=0, maximum=2**63 - 1)
+    return org, profile, size, start, cap
 
 
 @dataclass(frozen=True)
@@ -106,11 +113,7 @@ class ExportArgs:
         on_page: Any,
     ) -> ExportArgs:
         """Checks every argument; raises TypeError or ValueError before anything is sent."""
-        org = _validate.text("org_id", org_id)
-        profile = _validate.optional_text("profile_id", profile_id)
-        size = _validate.integer("limit", limit, minimum=1)
-        start = _validate.optional_text("cursor", cursor)
-        cap = check_max_items(max_items)
+        org, profile, size, start, cap = check_listing(org_id, profile_id, limit, cursor, max_items)
         if not isinstance(resume, bool):
             raise TypeError(f"resume must be a bool, not {type(resume).__name__}")
         if on_page is not None and not callable(on_page):
