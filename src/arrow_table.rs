@@ -22,10 +22,12 @@ fn lock(batches: &Mutex<Vec<RecordBatch>>) -> MutexGuard<'_, Vec<RecordBatch>> {
 }
 
 impl TicketTable {
-    /// Converts the tickets of a validated list body and appends them as one batch; call it
-    /// without the GIL. Returns the number of tickets.
-    pub fn add_page(&self, body: &[u8]) -> Result<usize, talque_core::Error> {
+    /// Converts the first `keep` tickets of a validated list body and appends them as one
+    /// batch; call it without the GIL. Returns the number of tickets.
+    pub fn add_page(&self, body: &[u8], keep: usize) -> Result<usize, talque_core::Error> {
         let batch = talque_core::list_batch(body)?;
+        // A zero-copy view: a capped listing cuts a page longer than it asked for.
+        let batch = batch.slice(0, keep.min(batch.num_rows()));
         let rows = batch.num_rows();
         if rows > 0 {
             lock(&self.batches).push(batch);
@@ -51,7 +53,7 @@ impl TicketTable {
 
     /// Appends the tickets of `body`, JSON text of the form `{"tickets": [...]}`.
     fn add_json(&self, py: Python<'_>, body: &[u8]) -> PyResult<usize> {
-        py.detach(|| self.add_page(body))
+        py.detach(|| self.add_page(body, usize::MAX))
             .map_err(|err| TalqueErr(err).into())
     }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use talque_core::{ClientOption, OptionValue};
+use talque_core::{ClientOption, OptionValue, PageCursor};
 
 use crate::aio::spawn_awaitable;
 use crate::options::{client_config, values_dict};
@@ -79,7 +79,7 @@ impl CoreClient {
         })
     }
 
-    #[pyo3(signature = (org_id, profile_id, limit, cursor, prefetch=true))]
+    #[pyo3(signature = (org_id, profile_id, limit, cursor, prefetch=true, max_items=None))]
     fn pager(
         &self,
         org_id: String,
@@ -87,15 +87,10 @@ impl CoreClient {
         limit: u32,
         cursor: Option<String>,
         prefetch: bool,
+        max_items: Option<u64>,
     ) -> CorePager {
-        CorePager::new(
-            self.cell.clone(),
-            org_id,
-            profile_id,
-            limit,
-            cursor,
-            prefetch,
-        )
+        let cursor = PageCursor::new(org_id, profile_id, limit, cursor).with_max_items(max_items);
+        CorePager::new(self.cell.clone(), cursor, prefetch)
     }
 
     fn close(&self) {

@@ -58,7 +58,7 @@ def test_each_format_round_trips_the_api_data(
     output = tmp_path / f"tickets.{fmt}"
     result = client.export(server.org_id, output, limit=300)
     assert result == talque.ExportResult(
-        output=output, format=fmt, tickets=1000, pages=4, cursor=None, resumed=False
+        output=output, format=fmt, tickets=1000, pages=4, cursor=None, resumed=False, fetched=1000
     )
     assert read_output(output, fmt) == expected(server.tickets(), fmt)
     assert leftovers(output) == []

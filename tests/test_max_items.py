@@ -4,6 +4,7 @@ continue fetches that page again (repeating the tickets of it already written)."
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from pathlib import Path
@@ -60,3 +61,60 @@ def test_export_cuts_the_last_page_in_every_format(
 
         ids = pq.read_table(output).column("ticketId").to_pylist()
     assert ids == [ticket["ticketId"] for ticket in server.tickets()[:250]]
+
+
+def _list_ids(
+    server: FakeServer, mode: str, **kwargs: object
+) -> tuple[list[str], str | None, bool]:
+    """The ticket ids a capped listing yields in ``mode``, its cursor and ``finished``."""
+    if mode == "sync":
+        with server.client() as client:
+            pager = client.list(server.org_id, **kwargs)  # type: ignore[arg-type]
+            ids = [ticket["ticketId"] for ticket in pager]
+            return ids, pager.cursor, pager.finished
+
+    async def run() -> tuple[list[str], str | None, bool]:
+        async with talque.AsyncTalqueClient(
+            server.client_id, server.secret, base_url=server.url
+        ) as aio:
+            pager = aio.list(server.org_id, **kwargs)  # type: ignore[arg-type]
+            ids = [ticket["ticketId"] async for ticket in pager]
+            return ids, pager.cursor, pager.finished
+
+    return asyncio.run(run())
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_list_max_items_gives_the_first_tickets_and_where_to_continue(
+    server: FakeServer, mode: str
+) -> None:
+    ids, cursor, finished = _list_ids(server, mode, limit=100, max_items=250)
+    everything = [ticket["ticketId"] for ticket in server.tickets()]
+    assert ids == everything[:250] and not finished
+    # Prefetch stays on, yet nothing is asked beyond the budget.
+    assert [r["body"]["limit"] for r in server.requests("list")] == [100, 100, 50]
+    rest, _, finished = _list_ids(server, mode, limit=100, cursor=cursor)
+    assert rest == everything[250:] and finished
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_list_max_items_cuts_an_oversized_page_and_keeps_its_cursor(
+    server: FakeServer, client: talque.TalqueClient, mode: str
+) -> None:
+    start = _oversized_third_page(server, client)
+    ids, cursor, finished = _list_ids(server, mode, limit=100, max_items=250)
+    assert ids == [ticket["ticketId"] for ticket in server.tickets()[:250]]
+    assert (cursor, finished) == (start, False)
+
+
+def test_list_max_items_covering_the_listing_finishes_it(
+    server: FakeServer, client: talque.TalqueClient
+) -> None:
+    pager = client.list(server.org_id, limit=400, max_items=5000)
+    assert len(list(pager)) == 1000
+    assert pager.finished
+    assert client.list(server.org_id, max_items=0).to_arrow().num_rows == 0
+    with pytest.raises(ValueError, match="max_items"):
+        client.list(server.org_id, max_items=-1)
+    with pytest.raises(TypeError, match="max_items"):
+        client.list(server.org_id, max_items="10")  # type: ignore[arg-type]

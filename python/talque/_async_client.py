@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from ._async_pager import AsyncTicketPager
+from ._async_pager import AsyncTicketPager, awaited
 from ._base import ClientBase
+from ._export import ExportResult
 from ._result import ReadResult
 
 __all__ = ["AsyncTalqueClient"]
@@ -64,6 +66,7 @@ class AsyncTalqueClient(ClientBase):
         limit: int = 100,
         cursor: str | None = None,
         prefetch: bool = True,
+        max_items: int | None = None,
     ) -> AsyncTicketPager:
         """Lists an organization's tickets lazily: ``async for ticket in client.list(org)``.
 
@@ -74,6 +77,8 @@ class AsyncTalqueClient(ClientBase):
                 :meth:`talque.TalqueClient.list` for what the API accepts).
             cursor: Resume a listing from an earlier ``pager.cursor``.
             prefetch: Request the next page while you consume the current one.
+            max_items: Stop after this many tickets; ``pager.cursor`` then continues (see
+                :meth:`talque.TalqueClient.list`).
 
         Returns:
             An :class:`AsyncTicketPager`: ``async for`` yields ticket dicts, ``pages()``
@@ -89,7 +94,67 @@ class AsyncTalqueClient(ClientBase):
             ...     async for ticket in client.list("yourOrgId00000000001", limit=500):
             ...         print(ticket["ticketId"])
         """
-        return self._pager(AsyncTicketPager, org_id, profile_id, limit, cursor, prefetch)
+        return self._pager(AsyncTicketPager, org_id, profile_id, limit, cursor, prefetch, max_items)
+
+    async def export(
+        self,
+        org_id: str,
+        output: str | os.PathLike[str] | int,
+        *,
+        format: str | None = None,
+        profile_id: str | None = None,
+        limit: int = 100,
+        max_items: int | None = None,
+        cursor: str | None = None,
+        resume: bool = False,
+        progress: bool = False,
+        on_page: Callable[[ExportResult], None] | None = None,
+    ) -> ExportResult:
+        """Writes every ticket of a listing to a file: see :meth:`talque.TalqueClient.export`.
+
+        Same arguments, files and guarantees; the pages are fetched and written on talque's
+        runtime, not the event loop. Cancelling the awaiting task aborts the page in flight
+        and leaves the checkpoint of the last complete page, so ``resume=True`` continues.
+
+        Args:
+            org_id: The organization.
+            output: The file to write, or a file descriptor for JSON Lines or CSV.
+            format: ``"jsonl"``, ``"csv"`` or ``"parquet"``; by default from the suffix.
+            profile_id: Only tickets held by this profile.
+            limit: Tickets per request.
+            max_items: Stop after exactly this many tickets; the result's ``cursor`` continues.
+            cursor: Start at this cursor (from a pager or an earlier export).
+            resume: Continue the interrupted export into ``output``, if there is one.
+            progress: Show a progress bar.
+            on_page: Called with an :class:`ExportResult` of the output so far, when the
+                export starts and after each page (see :meth:`talque.TalqueClient.export`).
+
+        Returns:
+            An :class:`ExportResult`, as :meth:`talque.TalqueClient.export` returns it.
+
+        Raises:
+            TypeError, ValueError, OSError, TalqueError: as
+            :meth:`talque.TalqueClient.export` lists them.
+
+        Example:
+            >>> async with talque.AsyncTalqueClient() as client:
+            ...     result = await client.export("yourOrgId00000000001", "tickets.parquet")
+        """
+        with self._export_run(
+            org_id,
+            output,
+            format=format,
+            profile_id=profile_id,
+            limit=limit,
+            max_items=max_items,
+            cursor=cursor,
+            resume=resume,
+            progress=progress,
+            on_page=on_page,
+        ) as run:
+            while run.pending:
+                run.record(await awaited(run.core_pager, run.step_async()))
+        return run.result()
 
     async def aclose(self) -> None:
         """Closes the client's connections. Further calls raise :class:`TalqueError`.

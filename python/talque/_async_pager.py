@@ -14,7 +14,20 @@ if TYPE_CHECKING:
     import polars as pl
     import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
 
-__all__ = ["AsyncTicketPager"]
+__all__ = ["AsyncTicketPager", "awaited"]
+
+_T = TypeVar("_T")
+
+
+async def awaited(core: Any, fetch: Awaitable[_T]) -> _T:
+    """Awaits a fetch of the core pager ``core``; a cancelled one ends at once."""
+    try:
+        return await fetch
+    except asyncio.CancelledError:
+        # The Rust side drops the request a moment later, on its own thread; release the
+        # pager now so the next fetch need not wait. Nothing advanced: resume is exact.
+        core.abandon_fetch()
+        raise
 
 
 class AsyncTicketPager(PagerBase):
@@ -53,34 +66,24 @@ class AsyncTicketPager(PagerBase):
 
     async def _next_page(self) -> TicketPage | None:
         page: TicketPage | None = await self._fetch(self._core.next_page_async())
-        return self._seen(page)
+        return page
 
     async def _fetch(self, fetch: Awaitable[_T]) -> _T:
-        try:
-            return await fetch
-        except asyncio.CancelledError:
-            # The Rust side drops the request a moment later, on its own thread; release the
-            # pager now so the next fetch need not wait. Nothing advanced: resume is exact.
-            self._core.abandon_fetch()
-            raise
+        return await awaited(self._core, fetch)
 
     def __aiter__(self) -> AsyncIterator[Ticket]:
         return self._tickets()
 
     async def _tickets(self) -> AsyncIterator[Ticket]:
+        # The core holds the page in progress; a page is awaited only when it is used up.
+        core = self._core
         while True:
-            if self._head is None:
-                start = self._core.cursor
-                page = await self._next_page()
-                if page is None:
+            ticket: Ticket | None = core.next_held()
+            if ticket is None:
+                if not await self._fetch(core.fill_async()):
                     return
-                if not page["tickets"]:
-                    continue
-                self._hold(start, page["tickets"])
-            # `or ()` only narrows the type for mypy: _head is set here.
-            for ticket in self._head or ():
-                yield ticket
-            yield self._release()
+                continue
+            yield ticket
 
     async def to_arrow(self, *, progress: bool = False) -> pa.Table:
         """The remaining tickets as a ``pyarrow.Table``: see :meth:`talque.TicketPager.to_arrow`.
@@ -147,13 +150,10 @@ class AsyncTicketPager(PagerBase):
 
     async def _table(self, target: str, progress: object) -> Any:
         with self._builder(target, progress) as builder:
-            if self._head is not None:
-                builder.add(self._rest())
+            if (rest := self._core.take_rest()) is not None:
+                builder.add(rest)
             while (
                 count := await self._fetch(self._core.add_next_batch_async(builder.table))
             ) is not None:
                 builder.added(count)
         return builder.result()
-
-
-_T = TypeVar("_T")

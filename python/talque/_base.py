@@ -7,7 +7,10 @@ from typing import Any, TypeVar
 
 from . import _validate
 from ._exceptions import TalqueError
+from ._export import ExportArgs, ExportRun, check_listing
+from ._export_state import Checkpoint
 from ._pager import PagerBase
+from ._progress import Progress
 from ._talque import CLIENT_OPTIONS, DEFAULT_BASE_URL, CoreClient
 
 PagerT = TypeVar("PagerT", bound=PagerBase)
@@ -128,17 +131,30 @@ class ClientBase:
         limit: object,
         cursor: object,
         prefetch: object,
+        max_items: object,
     ) -> PagerT:
         """Checks the arguments of ``list`` and makes the (sync or async) pager."""
-        org = _validate.text("org_id", org_id)
-        profile = _validate.optional_text("profile_id", profile_id)
-        size = _validate.integer("limit", limit, minimum=1)
-        start = _validate.optional_text("cursor", cursor)
+        org, profile, size, start, cap = check_listing(org_id, profile_id, limit, cursor, max_items)
         if not isinstance(prefetch, bool):
             raise TypeError(f"prefetch must be a bool, not {type(prefetch).__name__}")
         self._check_open()
-        core = self._core.pager(org, profile, size, start, prefetch)
-        return pager_class(core, org_id=org, profile_id=profile, limit=size)
+        core = self._core.pager(org, profile, size, start, prefetch, cap)
+        return pager_class(core, org_id=org, profile_id=profile, limit=size, max_items=cap)
+
+    def _export_run(self, org_id: object, output: object, **options: Any) -> ExportRun:
+        """Checks the arguments of ``export`` and opens the export: its partial output,
+        checkpoint and a core pager of this client that continues from the checkpoint."""
+        progress = options.pop("progress")
+        args = ExportArgs.check(org_id, output, **options)
+        bar = Progress(progress, total=args.max_items, desc="exporting tickets", count_pages=True)
+        self._check_open()
+
+        def pager(checkpoint: Checkpoint, remaining: int | None) -> Any:
+            return self._core.pager(
+                args.org_id, args.profile_id, args.limit, checkpoint.cursor, True, remaining
+            )
+
+        return ExportRun(args, pager, bar)
 
     def __repr__(self) -> str:
         return (

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ._base import DEFAULT_BASE_URL, ClientBase
-from ._export import ExportResult, export_tickets
+from ._export import ExportResult
 from ._pager import TicketPager
-from ._progress import Progress
 from ._result import ReadResult
 
 __all__ = ["DEFAULT_BASE_URL", "TalqueClient"]
@@ -93,6 +92,7 @@ class TalqueClient(ClientBase):
         limit: int = 100,
         cursor: str | None = None,
         prefetch: bool = True,
+        max_items: int | None = None,
     ) -> TicketPager:
         """Lists an organization's tickets lazily; nothing is sent until you iterate.
 
@@ -106,6 +106,11 @@ class TalqueClient(ClientBase):
             cursor: Resume a listing from an earlier ``pager.cursor`` (or an export's).
             prefetch: Request the next page while you consume the current one (one page of
                 look-ahead; its failure surfaces only when you reach that page).
+            max_items: Stop after this many tickets ("the first 500"): requests ask for no
+                more than are still wanted, and ``pager.cursor`` then continues the listing
+                (``pager.finished`` stays False unless the listing ended too). A page a
+                server sends longer than asked is cut; ``cursor`` then fetches that page
+                again (repeating the tickets of it already delivered, losing none).
 
         Returns:
             A :class:`TicketPager`: iterate it for ticket dicts (exactly as the server sent
@@ -114,7 +119,8 @@ class TalqueClient(ClientBase):
 
         Raises:
             TypeError: An argument of the wrong type, before anything is sent.
-            ValueError: ``limit`` below 1, an empty ``org_id`` or ``cursor``; before sending.
+            ValueError: ``limit`` below 1, ``max_items`` below 0, an empty ``org_id`` or
+                ``cursor``; before sending.
             TalqueError: The client is closed.
 
             Iterating the pager raises what a request can: :class:`AuthenticationError`
@@ -131,12 +137,12 @@ class TalqueClient(ClientBase):
             ...     emails = [ticket["holder"].get("email") for ticket in pager]
             ...     frame = client.list("yourOrgId00000000001").to_pandas()
         """
-        return self._pager(TicketPager, org_id, profile_id, limit, cursor, prefetch)
+        return self._pager(TicketPager, org_id, profile_id, limit, cursor, prefetch, max_items)
 
     def export(
         self,
         org_id: str,
-        output: str | os.PathLike[str],
+        output: str | os.PathLike[str] | int,
         *,
         format: str | None = None,
         profile_id: str | None = None,
@@ -145,44 +151,53 @@ class TalqueClient(ClientBase):
         cursor: str | None = None,
         resume: bool = False,
         progress: bool = False,
+        on_page: Callable[[ExportResult], None] | None = None,
     ) -> ExportResult:
         """Writes every ticket of a listing to a file: JSON Lines, CSV or Parquet.
 
-        JSON Lines and CSV are written by the Rust core straight from the network (no
-        Python object per ticket); Parquet needs ``pip install 'talque[arrow]'``. The file
-        is written as ``OUTPUT.partial`` beside a checkpoint ``OUTPUT.partial.json`` and
-        renamed to ``output`` only when complete, so a file under that name is never a
-        partial export. After a failure, the same call with ``resume=True`` continues
-        where the last complete page ended, losing and repeating no ticket. A failure
-        before the first page leaves no partial file.
+        All three formats are written by the Rust core straight from the network (no
+        Python object per ticket, no pyarrow needed). The file is written as
+        ``OUTPUT.partial`` beside a checkpoint ``OUTPUT.partial.json`` and renamed to
+        ``output`` only when complete, so a file under that name is never a partial
+        export. After a failure, the same call with ``resume=True`` continues where the
+        last complete page ended, losing and repeating no ticket. A failure before the
+        first page leaves no partial file.
 
         Args:
             org_id: The organization.
-            output: The file to write.
+            output: The file to write, or an open file descriptor (such as
+                ``sys.stdout.fileno()``) for JSON Lines or CSV, written as it comes with no
+                partial file, checkpoint or resume.
             format: ``"jsonl"``, ``"csv"`` or ``"parquet"``; by default taken from the
                 suffix of ``output`` (``.jsonl``/``.ndjson``, ``.csv``, ``.parquet``),
                 else JSON Lines.
             profile_id: Only tickets held by this profile.
             limit: Tickets per request (see :meth:`list` for what the API accepts).
-            max_items: Stop after exactly this many tickets; the result's ``cursor``
-                continues. A server that sends more than the ``limit`` asked for has its
-                last page cut; ``cursor`` then fetches that page again (repeating the
-                tickets of it already written, losing none).
+            max_items: Stop after exactly this many tickets (a resumed run's included); the
+                result's ``cursor`` continues. A server that sends more than the ``limit``
+                asked for has its last page cut; ``cursor`` then fetches that page again
+                (repeating the tickets of it already written, losing none).
             cursor: Start at this cursor (from a pager or an earlier export).
             resume: Continue the interrupted export into ``output``, if there is one
                 (else start a new one).
             progress: Show a progress bar (a widget in notebooks, stderr elsewhere).
+            on_page: Called with an :class:`ExportResult` of the output so far: once when
+                the export starts (a resumed run's pages counted) and after each page that
+                reached the output and its checkpoint; its ``cursor`` is where the listing
+                continues, ``fetched`` what this run added. An exception it raises ends the
+                export as a failed page would (resumable).
 
         Returns:
             An :class:`ExportResult`: the output path, format, tickets and pages in the file
             (a resumed run's earlier ones included), the ``cursor`` to continue from when
-            ``max_items`` stopped early (else None) and whether it ``resumed``.
+            ``max_items`` stopped early (else None), whether it ``resumed`` and how many
+            tickets this run ``fetched``.
 
         Raises:
             TypeError: An argument of the wrong type, before anything is sent.
-            ValueError: An unknown ``format``, ``cursor`` together with ``resume``, or a
-                checkpoint made with other arguments; before anything is sent.
-            ImportError: Parquet without pyarrow (``pip install 'talque[arrow]'``).
+            ValueError: An unknown ``format``, ``cursor`` together with ``resume``, Parquet or
+                ``resume`` to a file descriptor, or a checkpoint made with other arguments;
+                before anything is sent.
             OSError: The file could not be written; the partial output is kept.
             TalqueError: A request failed (:class:`APIStatusError`,
                 :class:`APIConnectionError`, :class:`InvalidResponseError`, as for
@@ -193,20 +208,21 @@ class TalqueClient(ClientBase):
             ...     result = client.export("yourOrgId00000000001", "tickets.csv")
             ...     print(result.tickets, "tickets in", result.output)
         """
-        with Progress(progress, total=max_items, desc="export", count_pages=True) as bar:
-            return export_tickets(
-                self,
-                org_id,
-                output,
-                format=format,
-                profile_id=profile_id,
-                limit=limit,
-                max_items=max_items,
-                cursor=cursor,
-                resume=resume,
-                on_page=bar.update,
-                on_checkpoint=bar.follow,
-            )
+        with self._export_run(
+            org_id,
+            output,
+            format=format,
+            profile_id=profile_id,
+            limit=limit,
+            max_items=max_items,
+            cursor=cursor,
+            resume=resume,
+            progress=progress,
+            on_page=on_page,
+        ) as run:
+            while run.pending:
+                run.record(run.step())
+        return run.result()
 
     def close(self) -> None:
         """Closes the client's connections. Further calls raise :class:`TalqueError`.

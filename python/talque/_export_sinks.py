@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -19,9 +20,15 @@ __all__ = ["FileSink", "ParquetSink", "Sink"]
 
 
 class Sink(Protocol):
-    def write_next_page(self, core_pager: Any, keep: int | None) -> int | None:
-        """Fetches the next page into the output, cut to its first ``keep`` tickets when
-        given; its ticket count, or None at the end."""
+    def fetch(self, core_pager: Any) -> int | None:
+        """Fetches the next page into the output (cut to what a capped listing keeps); its
+        ticket count, or None at the end. Then call :meth:`done`."""
+
+    def fetch_async(self, core_pager: Any) -> Awaitable[int | None]:
+        """Like :meth:`fetch`, as an awaitable."""
+
+    def done(self, written: int | None) -> None:
+        """Completes what :meth:`fetch` wrote."""
 
     def mark(self, checkpoint: Checkpoint) -> None:
         """Records in ``checkpoint`` how much of the partial output is complete."""
@@ -41,9 +48,16 @@ class FileSink:
         self._writer = TicketWriter(where, format, append_at=append_at)
         self._target = target
 
-    def write_next_page(self, core_pager: Any, keep: int | None) -> int | None:
-        written: int | None = core_pager.write_next_page(self._writer, keep)
+    def fetch(self, core_pager: Any) -> int | None:
+        written: int | None = core_pager.write_next_page(self._writer)
         return written
+
+    def fetch_async(self, core_pager: Any) -> Awaitable[int | None]:
+        written: Awaitable[int | None] = core_pager.write_next_page_async(self._writer)
+        return written
+
+    def done(self, written: int | None) -> None:
+        pass
 
     def mark(self, checkpoint: Checkpoint) -> None:
         checkpoint.position = self._writer.position
@@ -83,16 +97,25 @@ class ParquetSink:
     def _part(self, index: int) -> Path:
         return self._folder / f"part-{index:08d}.parquet"
 
-    def write_next_page(self, core_pager: Any, keep: int | None) -> int | None:
-        part = self._part(self._parts)
-        tmp = part.with_suffix(".tmp")
-        written: int | None = core_pager.write_parquet_part(tmp, keep)
+    def _tmp(self) -> Path:
+        # The next part is written whole under this name, then renamed by done().
+        return self._part(self._parts).with_suffix(".tmp")
+
+    def fetch(self, core_pager: Any) -> int | None:
+        written: int | None = core_pager.write_parquet_part(self._tmp())
+        return written
+
+    def fetch_async(self, core_pager: Any) -> Awaitable[int | None]:
+        written: Awaitable[int | None] = core_pager.write_parquet_part_async(self._tmp())
+        return written
+
+    def done(self, written: int | None) -> None:
+        tmp = self._tmp()
         if written:
-            os.replace(tmp, part)
+            os.replace(tmp, self._part(self._parts))
             self._parts += 1
         elif tmp.exists():
             tmp.unlink()
-        return written
 
     def mark(self, checkpoint: Checkpoint) -> None:
         checkpoint.parts = self._parts

@@ -17,10 +17,6 @@ if TYPE_CHECKING:
 
 __all__ = ["PagerBase", "TicketPager", "holder_name"]
 
-_UNSET: Any = object()
-# Tickets shown by _repr_html_.
-_PREVIEW = 5
-
 
 def holder_name(ticket: Ticket | None) -> str:
     """The holder's first and last name, for previews; empty when there is none."""
@@ -32,66 +28,34 @@ def holder_name(ticket: Ticket | None) -> str:
 
 
 class PagerBase:
-    """What the sync and async pagers share: the resume cursor and the current page."""
+    """What the sync and async pagers share: the core pager, which holds all the state
+    (resume cursor, page in progress, counts for the notebook view)."""
 
-    def __init__(self, core: Any, *, org_id: str, profile_id: str | None, limit: int) -> None:
+    def __init__(
+        self,
+        core: Any,
+        *,
+        org_id: str,
+        profile_id: str | None,
+        limit: int,
+        max_items: int | None = None,
+    ) -> None:
         self._core = core
-        # While a page is partly handed out, the cursor that fetches it again; else _UNSET.
-        self._resume: str | None = _UNSET
-        self._head: Iterator[Ticket] | None = None
-        self._last: Any = None
         self.org_id = org_id
         self.profile_id = profile_id
         self.limit = limit
-        # What the HTML view shows: counts and the first tickets delivered so far.
-        self._tickets_seen = 0
-        self._pages_seen = 0
-        self._preview: list[Ticket] = []
+        self.max_items = max_items
 
     @property
     def cursor(self) -> str | None:
         """The cursor to pass to ``client.list(..., cursor=...)`` to resume this listing."""
-        if self._resume is not _UNSET:
-            return self._resume
         cursor: str | None = self._core.cursor
         return cursor
 
     @property
     def finished(self) -> bool:
-        """True once the last page has been fetched."""
+        """True once the last page has been fetched (not when ``max_items`` stopped early)."""
         return bool(self._core.finished)
-
-    def _seen(self, page: TicketPage | None) -> TicketPage | None:
-        """Counts a page delivered by the core (None at the end) for the HTML view."""
-        if page is not None:
-            tickets = page["tickets"]
-            self._pages_seen += 1
-            self._tickets_seen += len(tickets)
-            self._preview.extend(tickets[: _PREVIEW - len(self._preview)])
-        return page
-
-    def _hold(self, start: str | None, tickets: list[Ticket]) -> None:
-        """Takes a fetched page; until its last ticket is handed out, resuming refetches it."""
-        self._resume = start
-        self._head = iter(tickets[:-1])
-        self._last = tickets[-1]
-
-    def _release(self) -> Ticket:
-        """Ends the current page and returns its last ticket, to be handed out next.
-
-        A consumer that stops inside a page leaves ``_head`` positioned after what it
-        received, so iterating the pager again continues with the next ticket.
-        """
-        last: Ticket = self._last
-        self._head = self._last = None
-        self._resume = _UNSET
-        return last
-
-    def _rest(self) -> list[Ticket]:
-        """The tickets of the current page not yet handed out, ending that page."""
-        rest = list(self._head or ())
-        rest.append(self._release())
-        return rest
 
     def _builder(self, target: str, progress: object) -> TableBuilder:
         # Imports the optional packages now, so a missing one fails before any fetch.
@@ -102,10 +66,11 @@ class PagerBase:
             ("org_id", self.org_id),
             ("profile_id", self.profile_id),
             ("limit", self.limit),
+            ("max_items", self.max_items),
             ("cursor", self.cursor),
             ("finished", self.finished),
-            ("tickets fetched", self._tickets_seen),
-            ("pages fetched", self._pages_seen),
+            ("tickets fetched", self._core.tickets_fetched),
+            ("pages fetched", self._core.pages_fetched),
         ]
 
     def _repr_html_(self) -> str:
@@ -113,14 +78,14 @@ class PagerBase:
         so far and the first tickets, from memory only (displaying never sends a request)."""
         rows = [
             (t.get("ticketId"), t.get("provider"), t.get("category"), holder_name(t))
-            for t in self._preview
+            for t in self._core.preview
         ]
         return _html.summary(
             type(self).__name__,
             self._fields(),
             header=("ticket id", "provider", "category", "holder"),
             rows=rows,
-            more=self._tickets_seen - len(rows),
+            more=self._core.tickets_fetched - len(rows),
         )
 
     def __repr__(self) -> str:
@@ -166,25 +131,14 @@ class TicketPager(PagerBase):
             >>> for page in client.list("yourOrgId00000000001", limit=500).pages():
             ...     print(len(page["tickets"]), "tickets; more:", page["more"])
         """
-        while True:
-            page = self._seen(self._core.next_page())
-            if page is None:
-                return
+        while (page := self._core.next_page()) is not None:
             yield page
 
     def __iter__(self) -> Iterator[Ticket]:
-        while True:
-            if self._head is None:
-                start = self._core.cursor
-                page = self._seen(self._core.next_page())
-                if page is None:
-                    return
-                if not page["tickets"]:
-                    continue
-                self._hold(start, page["tickets"])
-            # `or ()` only narrows the type for mypy: _head is set here.
-            yield from self._head or ()
-            yield self._release()
+        # The core pager is itself the iterator: it holds the page in progress and fetches
+        # the next one (without the GIL) when that is used up.
+        iterator: Iterator[Ticket] = self._core
+        return iterator
 
     def to_arrow(self, *, progress: bool = False) -> pa.Table:
         """The remaining tickets as a ``pyarrow.Table`` with talque's fixed ticket schema.
@@ -295,8 +249,8 @@ class TicketPager(PagerBase):
 
     def _collect(self, builder: TableBuilder) -> Any:
         """Adds the remaining tickets to ``builder``; returns the table's stream capsule."""
-        if self._head is not None:
-            builder.add(self._rest())
+        if (rest := self._core.take_rest()) is not None:
+            builder.add(rest)
         while (count := self._core.add_next_batch(builder.table)) is not None:
             builder.added(count)
         return builder.table.__arrow_c_stream__()

@@ -11,10 +11,8 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from ._export_state import Checkpoint
 
 __all__ = ["Progress"]
 
@@ -86,14 +84,14 @@ class Progress:
         if enabled:
             self._tqdm, self._options = _bar_factory()
 
-    def follow(self, checkpoint: Checkpoint) -> None:
-        """An export's ``on_checkpoint``: the first checkpoint is where the export starts,
-        so a resumed export's bar starts at the tickets and pages already written."""
+    def follow(self, tickets: int, pages: int) -> None:
+        """Where an export starts (only the first call counts), so a resumed export's bar
+        starts at the tickets and pages already written."""
         if self._following:
             return
         self._following = True
-        self.tickets = self.resumed = checkpoint.tickets
-        self.pages = checkpoint.pages
+        self.tickets = self.resumed = tickets
+        self.pages = pages
 
     def update(self, count: int) -> None:
         """Counts one page (or batch) of ``count`` tickets; with ``count_pages`` the bar

@@ -122,37 +122,62 @@ class CoreClient:
         limit: int,
         cursor: str | None,
         prefetch: bool = True,
+        max_items: int | None = None,
     ) -> CorePager:
-        """Starts a listing; nothing is sent until ``next_page``."""
+        """Starts a listing (capped at ``max_items`` tickets); nothing is sent until a fetch."""
     def close(self) -> None:
         """Drops the connection pool; later calls raise ``RuntimeError``."""
 
 @final
 class CorePager:
-    """One cursor-paginated listing, fetched a page at a time with the GIL released."""
+    """One cursor-paginated listing, fetched a page at a time with the GIL released.
+
+    It holds all of a listing's state: the cursor and its checks, the ``max_items`` budget
+    (requests ask for ``min(limit, remaining)``; a longer page is cut and the cursor stays
+    at it), the page a ticket iteration is handing out, and what was delivered so far.
+    Iterating it yields ticket dicts. Every fetch returns None (``fill_async``: False) when
+    the listing is complete or the budget used up; on error nothing advances.
+    """
 
     @property
     def cursor(self) -> str | None:
-        """The cursor that fetches the next page (where to resume)."""
+        """Where to resume: the page in progress while it is partly handed out, else the next."""
     @property
     def finished(self) -> bool:
-        """True once the last page has been fetched."""
-    def next_page(self, keep: int | None = None) -> dict[str, Any] | None:
-        """Fetches the next page, or returns None when done. On error nothing advances."""
-    def abandon_fetch(self) -> None:
-        """Ends the fetch in progress at once (its task was cancelled); nothing advances."""
+        """True once the last page has been fetched (not when the budget ran out)."""
+    @property
+    def pages_fetched(self) -> int:
+        """Pages delivered so far, to any target."""
+    @property
+    def tickets_fetched(self) -> int:
+        """Tickets delivered so far, to any target."""
+    @property
+    def preview(self) -> list[dict[str, Any]]:
+        """The first (up to 5) tickets delivered as dicts, for the notebook view."""
+    def next_page(self) -> dict[str, Any] | None:
+        """Fetches the next page as a dict, or returns None when done."""
     def next_page_async(self) -> Awaitable[dict[str, Any] | None]:
         """Like ``next_page``, as an awaitable; cancelling it aborts the request."""
+    def __iter__(self) -> CorePager: ...
+    def __next__(self) -> dict[str, Any]:
+        """The next ticket, fetching the next page (GIL released) when the current is used up."""
+    def next_held(self) -> dict[str, Any] | None:
+        """The next ticket of the page in progress without fetching; None when it is used up."""
+    def fill_async(self) -> Awaitable[bool]:
+        """Fetches the next page for ``next_held``; False when the listing is complete."""
+    def take_rest(self) -> list[dict[str, Any]] | None:
+        """The tickets of the page in progress not handed out yet, ending it; None if none."""
+    def abandon_fetch(self) -> None:
+        """Ends the fetch in progress at once (its task was cancelled); nothing advances."""
     def add_next_batch(self, table: TicketTable) -> int | None:
         """Fetches the next page into ``table`` as one record batch; None at the end."""
-
     def add_next_batch_async(self, table: TicketTable) -> Awaitable[int | None]:
         """Like ``add_next_batch``, as an awaitable for asyncio."""
-
-    def write_parquet_part(self, path: os.PathLike[str], keep: int | None = None) -> int | None:
+    def write_parquet_part(self, path: os.PathLike[str]) -> int | None:
         """Fetches the next page and writes it as a Parquet file at ``path``; None at the end."""
-
-    def write_next_page(self, writer: TicketWriter, keep: int | None = None) -> int | None:
+    def write_parquet_part_async(self, path: os.PathLike[str]) -> Awaitable[int | None]:
+        """Like ``write_parquet_part``, as an awaitable for asyncio."""
+    def write_next_page(self, writer: TicketWriter) -> int | None:
         """Fetches the next page and writes its tickets to ``writer``, flushed to the OS.
 
         Returns the number of tickets written (0 for an empty page), or None when the
@@ -160,6 +185,8 @@ class CorePager:
         (``OSError`` from the file, or a ``TalqueError``) the cursor does not advance and
         ``writer.position`` still ends at the last complete page.
         """
+    def write_next_page_async(self, writer: TicketWriter) -> Awaitable[int | None]:
+        """Like ``write_next_page``, as an awaitable for asyncio."""
 
 @final
 class TicketWriter:

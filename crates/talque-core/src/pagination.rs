@@ -16,6 +16,8 @@ pub struct PageCursor {
     cursor: Option<String>,
     seen: HashSet<String>,
     finished: bool,
+    /// Tickets still wanted when the listing is capped (`max_items`); `None` uncapped.
+    remaining: Option<u64>,
 }
 
 impl PageCursor {
@@ -35,28 +37,93 @@ impl PageCursor {
             cursor,
             seen,
             finished: false,
+            remaining: None,
         }
     }
 
+    /// Caps the listing at `max_items` tickets: each request asks for no more than are
+    /// still wanted, a longer page is cut (see [`PageCursor::kept`]), and once the budget
+    /// is used up there is no next request although the listing is not finished; the
+    /// cursor then names where it continues.
+    pub fn with_max_items(mut self, max_items: Option<u64>) -> Self {
+        self.remaining = max_items;
+        self
+    }
+
+    /// Tickets still wanted, `None` when the listing is not capped.
+    pub fn remaining(&self) -> Option<u64> {
+        self.remaining
+    }
+
     /// The request for the next page, or `None` once the last page was seen.
+    ///
+    /// A capped listing asks for `min(limit, remaining)` tickets, and has no next request
+    /// once nothing remains.
     pub fn next_request(&self) -> Option<ListRequest> {
         if self.finished {
             return None;
         }
+        self.request_for(self.cursor.clone(), self.remaining)
+    }
+
+    /// The request for the page after `page`, sent early while `page` is consumed
+    /// (prefetch); `None` when there is none: `page` is the last, is cut, or uses up the
+    /// budget. Checks nothing: [`PageCursor::check`] comes first.
+    pub fn request_after(&self, page: &ListPage) -> Option<ListRequest> {
+        if self.finished || !page.more || self.is_cut(page) {
+            return None;
+        }
+        let left = self
+            .remaining
+            .map(|remaining| remaining.saturating_sub(page.ticket_count as u64));
+        self.request_for(page.cursor.clone(), left)
+    }
+
+    fn request_for(&self, cursor: Option<String>, remaining: Option<u64>) -> Option<ListRequest> {
+        let limit = match remaining {
+            Some(0) => return None,
+            Some(remaining) => u32::try_from(remaining).map_or(self.limit, |r| r.min(self.limit)),
+            None => self.limit,
+        };
         Some(ListRequest {
             org_id: self.org_id.clone(),
             profile_id: self.profile_id.clone(),
-            limit: self.limit,
-            cursor: self.cursor.clone(),
+            limit,
+            cursor,
         })
+    }
+
+    /// How many of `page`'s tickets the listing keeps: all, or what the budget has left.
+    pub fn kept(&self, page: &ListPage) -> usize {
+        match self.remaining {
+            Some(remaining) => {
+                usize::try_from(remaining).map_or(page.ticket_count, |r| r.min(page.ticket_count))
+            }
+            None => page.ticket_count,
+        }
+    }
+
+    /// Whether `page` holds more tickets than the budget has left, so that it is cut.
+    pub fn is_cut(&self, page: &ListPage) -> bool {
+        self.kept(page) < page.ticket_count
     }
 
     /// Moves past `page`, after the checks of [`PageCursor::check`].
     ///
     /// On error the state is unchanged, so [`PageCursor::cursor`] still names the page
-    /// that was being fetched.
+    /// that was being fetched. A page cut by the budget (a server may send more than the
+    /// limit asked for) uses the budget up but leaves the cursor at that page, since the
+    /// tickets cut off are still to come: resuming repeats the tickets kept rather than
+    /// losing the others.
     pub fn advance(&mut self, page: &ListPage) -> Result<(), Error> {
         let next = self.check(page)?;
+        let cut = self.is_cut(page);
+        if let Some(remaining) = self.remaining.as_mut() {
+            *remaining = remaining.saturating_sub(page.ticket_count as u64);
+        }
+        if cut {
+            return Ok(());
+        }
         match next {
             None => self.finished = true,
             Some(next) => {

@@ -6,9 +6,7 @@ import argparse
 import sys
 import time
 
-from .._export import ExportResult, export_tickets
-from .._export_state import Checkpoint
-from .._progress import Progress
+from .._export import ExportResult
 from ._connect import client_from_args
 
 __all__ = ["ResumeHint", "run_list"]
@@ -23,9 +21,10 @@ class ResumeHint:
         # Pages in the output so far: with none, there is nothing to resume.
         self.pages = 0
 
-    def update(self, checkpoint: Checkpoint) -> None:
-        self.cursor = checkpoint.cursor
-        self.pages = checkpoint.pages
+    def update(self, snapshot: ExportResult) -> None:
+        """The export's ``on_page``: the output so far."""
+        self.cursor = snapshot.cursor
+        self.pages = snapshot.pages
 
     def __str__(self) -> str:
         at = f" (at cursor {self.cursor})" if self.cursor is not None else ""
@@ -42,17 +41,8 @@ def run_list(args: argparse.Namespace, hint: ResumeHint) -> int:
     # A bar only for a person watching: stderr a terminal, and not --quiet.
     shown = not args.quiet and sys.stderr.isatty()
     started = time.monotonic()
-    with (
-        client_from_args(args) as client,
-        Progress(shown, total=args.max_items, desc="exporting tickets", count_pages=True) as bar,
-    ):
-
-        def checkpointed(checkpoint: Checkpoint) -> None:
-            bar.follow(checkpoint)
-            hint.update(checkpoint)
-
-        result = export_tickets(
-            client,
+    with client_from_args(args) as client:
+        result = client.export(
             args.org_id,
             args.output if args.output is not None else sys.stdout.fileno(),
             format=args.format,
@@ -61,24 +51,25 @@ def run_list(args: argparse.Namespace, hint: ResumeHint) -> int:
             max_items=args.max_items,
             cursor=args.cursor,
             resume=args.resume,
-            on_page=bar.update,
-            on_checkpoint=checkpointed,
+            progress=shown,
+            on_page=hint.update,
         )
     seconds = time.monotonic() - started
     if not args.quiet:
-        print(_summary(result, bar, seconds), file=sys.stderr)
+        print(_summary(result, seconds), file=sys.stderr)
         if result.cursor is not None:
             more = f"talque: more tickets remain: continue with --cursor {result.cursor}"
             print(more, file=sys.stderr)
     return 0
 
 
-def _summary(result: ExportResult, bar: Progress, seconds: float) -> str:
+def _summary(result: ExportResult, seconds: float) -> str:
     """One line: the whole export's counts, and the rate of the tickets this run fetched."""
     where = f" to {result.output}" if result.output is not None else ""
-    new = result.tickets - bar.resumed
+    new = result.fetched
     rate = new / seconds if seconds > 0 else 0.0
-    resumed = f" (resumed: {bar.resumed:,} already written, {new:,} new)" if result.resumed else ""
+    earlier = result.tickets - new
+    resumed = f" (resumed: {earlier:,} already written, {new:,} new)" if result.resumed else ""
     return (
         f"talque: exported {result.tickets:,} tickets in {result.pages:,} pages{where}"
         f"{resumed}, {seconds:.1f} s, {rate:,.0f} tickets/s"

@@ -99,3 +99,55 @@ async fn drives_a_server_to_the_end() {
         .collect();
     assert_eq!(cursors, [serde_json::Value::Null, "c1".into(), "c2".into()]);
 }
+
+fn counted(cursor: Option<&str>, more: bool, tickets: usize) -> ListPage {
+    ListPage {
+        ticket_count: tickets,
+        ..page(cursor, more)
+    }
+}
+
+#[test]
+fn a_budget_shrinks_the_requests_and_stops_before_the_end() {
+    let mut pages = PageCursor::new("org".into(), None, 10, None).with_max_items(Some(25));
+    assert_eq!(pages.next_request().unwrap().limit, 10);
+    let first = counted(Some("c1"), true, 10);
+    assert_eq!(pages.request_after(&first).unwrap().limit, 10);
+    pages.advance(&first).unwrap();
+    pages.advance(&counted(Some("c2"), true, 10)).unwrap();
+    assert_eq!(pages.remaining(), Some(5));
+    let last = pages.next_request().unwrap();
+    assert_eq!((last.limit, last.cursor.as_deref()), (5, Some("c2")));
+    let third = counted(Some("c3"), true, 5);
+    // Nothing is left after the third page, so nothing is prefetched for a fourth.
+    assert!(pages.request_after(&third).is_none());
+    pages.advance(&third).unwrap();
+    assert!(pages.next_request().is_none());
+    assert!(!pages.is_finished());
+    assert_eq!(pages.cursor(), Some("c3"));
+}
+
+#[test]
+fn a_page_longer_than_the_budget_is_cut_and_fetched_again_on_resume() {
+    let mut pages =
+        PageCursor::new("org".into(), None, 10, Some("c0".into())).with_max_items(Some(3));
+    assert_eq!(pages.next_request().unwrap().limit, 3);
+    let long = counted(Some("c1"), true, 10);
+    assert!(pages.is_cut(&long));
+    assert_eq!(pages.kept(&long), 3);
+    assert!(pages.request_after(&long).is_none());
+    pages.advance(&long).unwrap();
+    assert_eq!(pages.cursor(), Some("c0"));
+    assert!(pages.next_request().is_none());
+}
+
+#[test]
+fn a_cut_page_with_a_repeated_cursor_is_still_refused() {
+    let mut pages =
+        PageCursor::new("org".into(), None, 10, Some("c0".into())).with_max_items(Some(3));
+    assert!(matches!(
+        pages.advance(&counted(Some("c0"), true, 10)),
+        Err(Error::InvalidResponse(_))
+    ));
+    assert_eq!(pages.remaining(), Some(3));
+}
