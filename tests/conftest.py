@@ -30,3 +30,11 @@ def client(server: FakeServer) -> Iterator[talque.TalqueClient]:
     """A client of the fake server with fast retries (short timeouts keep failures quick)."""
     with server.client(timeout=5.0) as client:
         yield client
+
+
+@pytest.fixture(params=["sync", "async"])
+def client_kind(
+    request: pytest.FixtureRequest,
+) -> type[talque.TalqueClient | talque.AsyncTalqueClient]:
+    """Each client class in turn, for checks whose body is the same for both."""
+    return talque.TalqueClient if request.param == "sync" else talque.AsyncTalqueClient

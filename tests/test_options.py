@@ -1,11 +1,15 @@
-"""The client options are one table in the core (``_talque.CLIENT_OPTIONS``): the clients'
-signatures, the checks and their messages, the CLI flags and the Airflow connection fields
-all come from it."""
+"""The client constructor's options (credentials, base_url, timeout, max_retries, batch_size,
+max_concurrency, max_response_bytes, ca_bundle, compression): one table in the core
+(``_talque.CLIENT_OPTIONS``) from which the clients' signatures, the checks and their
+messages, the CLI flags and the Airflow connection fields all come; every option's wrong
+types and values, refused before anything is sent and without echoing a secret; and the
+boundaries that are accepted."""
 
 from __future__ import annotations
 
 import importlib.util
 import inspect
+import math
 import pathlib
 import pickle
 import sys
@@ -55,9 +59,8 @@ def test_the_table_cannot_be_changed_from_python() -> None:
         OPTIONS["max_retries"].maximum = 1000  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("cls", [talque.TalqueClient, talque.AsyncTalqueClient])
-def test_the_clients_signatures_name_exactly_the_cores_options(cls: type) -> None:
-    parameters = list(inspect.signature(cls).parameters.values())
+def test_the_clients_signatures_name_exactly_the_cores_options(client_kind: type) -> None:
+    parameters = list(inspect.signature(client_kind).parameters.values())
     assert [p.name for p in parameters] == [option.name for option in CLIENT_OPTIONS]
     for parameter in parameters:
         option = OPTIONS[parameter.name]
@@ -145,14 +148,18 @@ MESSAGES = [
 ]
 
 
-@pytest.mark.parametrize(("kwargs", "error", "message"), MESSAGES)
-@pytest.mark.parametrize("cls", [talque.TalqueClient, talque.AsyncTalqueClient])
-def test_bad_options_raise_the_cores_message_before_anything_is_sent(
-    server: FakeServer, cls: type, kwargs: dict[str, Any], error: type, message: str
-) -> None:
+def _build(client_kind: type, server: FakeServer, **kwargs: Any) -> Any:
+    """A client of ``client_kind`` for ``server`` with ``kwargs`` in place of its options."""
     options = {"client_id": server.client_id, "secret": server.secret, "base_url": server.url}
+    return client_kind(**{**options, **kwargs})
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), MESSAGES)
+def test_bad_options_raise_the_cores_message_before_anything_is_sent(
+    server: FakeServer, client_kind: type, kwargs: dict[str, Any], error: type, message: str
+) -> None:
     with pytest.raises(error) as info:
-        cls(**{**options, **kwargs})
+        _build(client_kind, server, **kwargs)
     assert type(info.value) is error
     assert str(info.value) == message
     # Never the secret, not even a part of it.
@@ -180,6 +187,206 @@ def test_the_core_client_takes_options_as_keywords_only() -> None:
         CoreClient("id", "secret", "http://127.0.0.1:9")  # type: ignore[misc]
     with pytest.raises(TypeError):
         CoreClient("id", "secret", client_id="other")  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------------------------------
+# Every option's wrong types and values; the cases whose exact message MESSAGES checks are
+# not repeated here.
+
+# base_url values that are not an http(s) URL of a host, without query or fragment.
+BAD_URLS = [
+    ("no-scheme", "127.0.0.1:8080"),
+    ("bare-host", "event.talque.com"),
+    ("empty", ""),
+    ("no-host", "http://"),
+    ("space", "http://exa mple.com"),
+    ("surrogate", "http://\ud800.com"),
+    ("query", "https://host/?q=1"),
+    ("fragment", "https://host/#f"),
+]
+
+BAD_OPTIONS = [
+    # client_id, secret
+    pytest.param({"secret": b"bytes-secret"}, TypeError, id="secret-bytes"),
+    # batch_size
+    pytest.param({"batch_size": 0}, ValueError, id="batch-0"),
+    pytest.param({"batch_size": -1}, ValueError, id="batch-negative"),
+    pytest.param({"batch_size": 100_001}, ValueError, id="batch-over-max"),
+    pytest.param({"batch_size": True}, TypeError, id="batch-bool"),
+    pytest.param({"batch_size": "10"}, TypeError, id="batch-str"),
+    pytest.param({"batch_size": None}, TypeError, id="batch-None"),
+    # max_concurrency
+    pytest.param({"max_concurrency": 0}, ValueError, id="concurrency-0"),
+    pytest.param({"max_concurrency": -5}, ValueError, id="concurrency-negative"),
+    pytest.param({"max_concurrency": 1_001}, ValueError, id="concurrency-over-max"),
+    pytest.param({"max_concurrency": 2**64}, ValueError, id="concurrency-2**64"),
+    pytest.param({"max_concurrency": False}, TypeError, id="concurrency-bool"),
+    pytest.param({"max_concurrency": 2.5}, TypeError, id="concurrency-float"),
+    pytest.param({"max_concurrency": None}, TypeError, id="concurrency-None"),
+    # compression
+    pytest.param({"compression": None}, TypeError, id="compression-None"),
+    pytest.param({"compression": "no"}, TypeError, id="compression-str"),
+    # max_response_bytes
+    pytest.param({"max_response_bytes": 0}, ValueError, id="bytes-0"),
+    pytest.param({"max_response_bytes": -1}, ValueError, id="bytes-negative"),
+    pytest.param({"max_response_bytes": 2**40 + 1}, ValueError, id="bytes-over-max"),
+    pytest.param({"max_response_bytes": 2**64}, ValueError, id="bytes-2**64"),
+    pytest.param({"max_response_bytes": True}, TypeError, id="bytes-bool"),
+    pytest.param({"max_response_bytes": 1.5}, TypeError, id="bytes-float"),
+    pytest.param({"max_response_bytes": "1MB"}, TypeError, id="bytes-str"),
+    pytest.param({"max_response_bytes": None}, TypeError, id="bytes-None"),
+    # max_retries
+    pytest.param({"max_retries": 2**64}, ValueError, id="retries-2**64"),
+    pytest.param({"max_retries": 1.0}, TypeError, id="retries-float"),
+    pytest.param({"max_retries": None}, TypeError, id="retries-None"),
+    # timeout
+    pytest.param({"timeout": 0}, ValueError, id="timeout-0"),
+    pytest.param({"timeout": -1.0}, ValueError, id="timeout-negative"),
+    pytest.param({"timeout": math.inf}, ValueError, id="timeout-inf"),
+    pytest.param({"timeout": 1e300}, ValueError, id="timeout-1e300"),
+    pytest.param({"timeout": 2.0**64}, ValueError, id="timeout-2**64-seconds"),
+    pytest.param({"timeout": 5e-324}, ValueError, id="timeout-denormal"),
+    pytest.param({"timeout": "5"}, TypeError, id="timeout-str"),
+    pytest.param({"timeout": [1]}, TypeError, id="timeout-list"),
+    # ca_bundle
+    pytest.param({"ca_bundle": b"/etc/ssl/cert.pem"}, TypeError, id="ca-bytes"),
+    pytest.param({"ca_bundle": ""}, ValueError, id="ca-empty"),
+    pytest.param({"ca_bundle": "/no/such/file.pem"}, ValueError, id="ca-missing"),
+    pytest.param({"ca_bundle": ["/etc/ssl/cert.pem"]}, TypeError, id="ca-list"),
+    pytest.param({"ca_bundle": "/"}, ValueError, id="ca-directory"),
+    pytest.param({"ca_bundle": 123}, TypeError, id="ca-int"),
+    pytest.param({"ca_bundle": "a\x00b.pem"}, ValueError, id="ca-nul"),
+    pytest.param({"ca_bundle": "/tmp/\udcff.pem"}, ValueError, id="ca-surrogate"),
+    # base_url
+    *[pytest.param({"base_url": url}, ValueError, id=f"url-{name}") for name, url in BAD_URLS],
+    pytest.param({"base_url": b"http://127.0.0.1"}, TypeError, id="url-bytes"),
+    pytest.param({"base_url": 8080}, TypeError, id="url-int"),
+    # unknown options
+    pytest.param({"retries": 3}, TypeError, id="unknown-keyword"),
+    pytest.param({"verify": False}, TypeError, id="no-verify-switch"),
+]
+
+
+@pytest.mark.parametrize(("kwargs", "error"), BAD_OPTIONS)
+def test_client_options_are_checked(
+    server: FakeServer, client_kind: type, kwargs: dict[str, Any], error: type
+) -> None:
+    with pytest.raises(error):
+        _build(client_kind, server, **kwargs)
+    assert server.requests() == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param("", id="empty"),
+        pytest.param("not a certificate\n", id="text"),
+        pytest.param(
+            "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n", id="bad-base64"
+        ),
+        pytest.param("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", id="a-key"),
+    ],
+)
+def test_ca_bundle_files_without_certificates_are_refused(
+    server: FakeServer, tmp_path: pathlib.Path, content: str
+) -> None:
+    bundle = tmp_path / "bundle.pem"
+    bundle.write_text(content)
+    with pytest.raises(ValueError, match="ca_bundle"):
+        server.client(ca_bundle=bundle)
+    assert server.requests() == []
+
+
+# ---------------------------------------------------------------------------------------
+# Credentials: refused without echo
+
+BAD_SECRETS = [
+    pytest.param("s3cr3t\nVALUE", id="newline"),
+    pytest.param("s3cr3t\rVALUE", id="carriage-return"),
+    pytest.param("s3cr3t\x00VALUE", id="nul"),
+    pytest.param("s3cr3t\tVALUE", id="tab"),
+    pytest.param("s3cr3t\x7fVALUE", id="del"),
+    pytest.param("s3cr3tVALUE\r\nX-Injected: 1", id="header-injection"),
+    pytest.param("s3cr3t-\u00e9-VALUE", id="non-ascii"),
+    pytest.param("s3cr3t\u2028VALUE", id="line-separator"),
+    pytest.param("s3cr3t\x85VALUE", id="c1-control"),
+    pytest.param("s3cr3t\u200bVALUE", id="zero-width-space"),
+]
+
+
+@pytest.mark.parametrize("secret", BAD_SECRETS)
+def test_bad_secrets_are_refused_without_echo(
+    server: FakeServer, client_kind: type, secret: str
+) -> None:
+    with pytest.raises(ValueError, match="secret") as info:
+        _build(client_kind, server, secret=secret)
+    for text in (str(info.value), repr(info.value), repr(info.value.args)):
+        assert "s3cr3t" not in text and "VALUE" not in text
+    assert b"s3cr3t" not in pickle.dumps(info.value)
+    assert server.requests() == []
+
+
+@pytest.mark.parametrize("client_id", ["id\nX", "id\x00", "id\r\nX-Injected: 1"])
+def test_control_characters_in_client_id_are_rejected(
+    server: FakeServer, client_kind: type, client_id: str
+) -> None:
+    with pytest.raises(ValueError, match="client_id"):
+        _build(client_kind, server, client_id=client_id)
+    assert server.requests() == []
+
+
+def test_empty_credentials_are_rejected(
+    server: FakeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TALQUE_CLIENT_ID", raising=False)
+    monkeypatch.delenv("TALQUE_SECRET", raising=False)
+    for kwargs in ({"client_id": ""}, {"secret": ""}):
+        with pytest.raises((talque.TalqueError, ValueError)):
+            server.client(**kwargs)
+    assert server.requests() == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("http://user:hunter2@127.0.0.1:9", id="valid-url"),
+        # An unparsable URL is quoted whole in the message, password included.
+        pytest.param("https://user:hunter2@[::1", id="unparsable-url"),
+        pytest.param("https://user:hunter2@exa mple.com", id="bad-host"),
+    ],
+)
+def test_credentials_in_base_url_are_refused_without_echo(server: FakeServer, url: str) -> None:
+    with pytest.raises(ValueError) as info:
+        server.client(base_url=url)
+    assert "hunter2" not in str(info.value), str(info.value)
+    assert b"hunter2" not in pickle.dumps(info.value)
+
+
+# ---------------------------------------------------------------------------------------
+# Boundaries: the extremes that are accepted work
+
+
+def test_the_largest_timeout_works(server: FakeServer) -> None:
+    # Close to the largest Duration: no overflow when deadlines are computed.
+    with server.client(timeout=1.8e19, max_retries=0) as client:
+        assert len(list(client.list(server.org_id))) == len(server.tickets())
+        assert client.timeout == 1.8e19
+
+
+def test_option_boundaries_are_accepted(server: FakeServer) -> None:
+    ticket = server.tickets()[0]
+    options: dict[str, Any] = {
+        "batch_size": 1,
+        "max_concurrency": 1,
+        "max_response_bytes": 2**40,
+        "max_retries": 100,
+        "timeout": 1e-6 * 1_000_000,
+        "ca_bundle": None,
+    }
+    with server.client(**options) as client:
+        result = client.read(server.org_id, ticket["provider"], [ticket["ticketId"], "zz"])
+    assert list(result) == [ticket["ticketId"], "zz"]
+    assert len(server.requests("read")) == 2
 
 
 # ---------------------------------------------------------------------------------------
