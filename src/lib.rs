@@ -44,5 +44,6 @@ fn _talque(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     m.add_function(wrap_pyfunction!(export::parquet::merge_parquet_parts, m)?)?;
     m.add_function(wrap_pyfunction!(json::decode_list_page, m)?)?;
+    process::exit_gate::register_exit_hook(m.py())?;
     Ok(())
 }
