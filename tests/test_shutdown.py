@@ -1,11 +1,12 @@
 """A process exits cleanly and promptly whatever talque is doing at that moment.
 
-CPython ends a thread that takes the GIL back while the interpreter finalizes; when that
-thread runs Rust code (a runtime thread resolving an asyncio future, a daemon thread waiting
-in a sync call) the process used to crash at exit (segfault, abort, bus error). Each case runs
-in a child process several times, since the crash depended on thread timing: the child must
-exit 0, without a fatal-error report, and long before the server answers the request it
-left in flight (which would mean exit waited for it).
+CPython ends a thread that takes the GIL back while the interpreter finalizes; a runtime
+thread resolving an asyncio future just as the program ended crashed the process that way
+(segfault, abort, bus error: the last test here failed on every run before the fix). A daemon
+thread waiting in a sync call takes the GIL back too, and now parks instead. Each case runs in
+a child process several times, since the crash depended on thread timing: the child must exit
+0, without a fatal-error report, and long before the server answers the request it left in
+flight (which would mean exit waited for it).
 """
 
 from __future__ import annotations
