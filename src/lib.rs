@@ -49,5 +49,6 @@ fn _talque(m: &Bound<'_, PyModule>) -> PyResult<()> {
         PyTuple::new(m.py(), talque_core::schema::PERSON_FIELDS)?,
     )?;
     m.add_function(wrap_pyfunction!(export::parquet::merge_parquet_parts, m)?)?;
+    process::exit_gate::register_exit_hook(m.py())?;
     Ok(())
 }

@@ -29,7 +29,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::errors::{runtime_error, TalqueErr};
 use crate::logging::DebugLog;
-use crate::process::runtime;
+use crate::process::{exit_gate, runtime};
 
 const SIGNAL_POLL: Duration = Duration::from_millis(50);
 
@@ -54,7 +54,12 @@ where
     });
     loop {
         // The receiver moves into the detached closure and back, since it is not `Sync`.
-        let (outcome, rx) = py.detach(move || (done_rx.recv_timeout(SIGNAL_POLL), done_rx));
+        // Taking the GIL back needs a pass: a daemon thread still waiting when the interpreter
+        // shuts down parks there instead (see `process::exit_gate`).
+        let (outcome, rx, _pass) = py.detach(move || {
+            let outcome = done_rx.recv_timeout(SIGNAL_POLL);
+            (outcome, done_rx, exit_gate::enter_or_park())
+        });
         done_rx = rx;
         // A pending interrupt is taken first, before any logging handler runs Python code
         // that it could be raised in. Forwarding may still meet one that arrives meanwhile:

@@ -20,6 +20,8 @@ use std::pin::Pin;
 use pyo3_async_runtimes::generic::{self, ContextExt, Runtime};
 use pyo3_async_runtimes::TaskLocals;
 
+use crate::process::exit_gate;
+
 tokio::task_local! {
     /// The asyncio event loop and contextvars of the Python call that started a task.
     static TASK_LOCALS: TaskLocals;
@@ -62,8 +64,13 @@ impl Runtime for BridgeRuntime {
         F: FnOnce() + Send + 'static,
     {
         // Results are handed to Python on a blocking thread: taking the GIL on a worker
-        // thread could stall every other request on that worker.
-        let task = tokio::task::spawn_blocking(f);
+        // thread could stall every other request on that worker. `f` takes the GIL, so it
+        // runs only with a pass; once the interpreter is shutting down it is leaked unrun,
+        // since dropping it would release Python objects (see `process::exit_gate`).
+        let task = tokio::task::spawn_blocking(move || match exit_gate::enter() {
+            Some(_pass) => f(),
+            None => std::mem::forget(f),
+        });
         Box::pin(async move { task.await.map_err(TaskError) })
     }
 }

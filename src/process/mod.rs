@@ -1,5 +1,5 @@
-//! State that belongs to one process: the tokio runtime, each client's connection pool, and
-//! a page prefetch in flight.
+//! State that belongs to one process: the tokio runtime, each client's connection pool, a
+//! page prefetch in flight, and the gate that keeps our threads out of a finalizing interpreter.
 //!
 //! After `fork()` the child inherits the parent's memory but none of its threads. The
 //! runtime's workers, the connections of a pool that runs on them and the tasks spawned there
@@ -11,6 +11,7 @@
 //! child builds its own. `PerProcess` is the one place that does this.
 
 mod client_cell;
+pub mod exit_gate;
 mod runtime;
 
 use std::sync::{Mutex, MutexGuard};
@@ -43,7 +44,7 @@ impl<T> PerProcess<T> {
     }
 
     /// Returns this process's value, building it with `build` on first use or after `fork()`.
-    pub fn get_or_rebuild<E>(&mut self, build: impl FnOnce() -> Result<T, E>) -> Result<&T, E> {
+    pub fn get_or_rebuild<E>(&mut self, build: impl FnOnce() -> Result<T, E>) -> Result<&mut T, E> {
         let value = match self.take_current() {
             Some(value) => value,
             None => build()?,
