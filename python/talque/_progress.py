@@ -13,7 +13,6 @@ import importlib.util
 import sys
 from typing import Any
 
-
 __all__ = ["Progress"]
 
 
