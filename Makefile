@@ -91,6 +91,7 @@ lint-workflows: $(STAMP)
 
 lint-rust: $(STAMP)
 	$(CARGO) fmt --all -- --check
+	$(PYTHON) .ci/module_cycles.py
 	PYO3_PYTHON=$(CURDIR)/$(PY) $(CARGO) clippy --workspace --all-targets --quiet -- -D warnings
 
 lint-python: $(STAMP)
