@@ -559,3 +559,18 @@ def test_airflow_extras_get_the_cores_messages(
     with pytest.raises(ValueError) as info:
         settings_from(extra)
     assert str(info.value) == message
+
+
+def test_the_documented_defaults_are_the_cores() -> None:
+    """The client's docstring names some defaults in prose; they must be the core's."""
+    from talque import _talque
+
+    defaults = {option.name: option.default for option in _talque.CLIENT_OPTIONS}
+    doc = talque.TalqueClient.__doc__ or ""
+    assert f"``{_talque.DEFAULT_BASE_URL}``" in doc
+    assert f"(default {defaults['max_response_bytes'] // 2**20} MiB)" in doc
+    assert defaults["compression"] is True and "default on" in doc
+    airflow_doc = (pathlib.Path(talque.__file__).parent / "airflow" / "__init__.py").read_text()
+    assert f'"timeout": {defaults["timeout"]:g}, "max_retries": {defaults["max_retries"]}' in (
+        airflow_doc
+    )
